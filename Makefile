@@ -1,0 +1,58 @@
+# Convoy: `make demo` sets up a fresh machine, builds and runs a sample pipeline;
+# `make test` sets up, builds and runs the whole test suite.
+
+SWIFT ?= swift
+CONFIG ?= release
+BIN := .build/$(CONFIG)
+APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libdnnl-dev pkg-config ffmpeg
+SAMPLE := Samples/clip.mp4
+DEMO_PIPELINE := Pipelines/blur.yaml
+DEMO_OUTPUT := out/demo-blur.mp4
+
+.PHONY: all deps build test demo sample bench clean
+
+all: build
+
+# Installs the Debian packages Convoy needs when any is missing (apt-get as root, otherwise the
+# exact command is printed and make stops).
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Convoy needs these Debian packages. Run:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+test: build
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	CONVOY_BIN=$(CURDIR)/$(BIN)/convoy $(SWIFT) test -c $(CONFIG) --skip-build --parallel --num-workers 2
+
+# A 10-second 1280×720 test pattern with a sine tone, made with ffmpeg's generators.
+sample: $(SAMPLE)
+$(SAMPLE):
+	ffmpeg -hide_banner -loglevel error -y \
+	  -f lavfi -i testsrc2=size=1280x720:rate=30:duration=10 \
+	  -f lavfi -i sine=frequency=440:sample_rate=48000:duration=10 \
+	  -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 128k -shortest $@
+
+demo: build sample
+	@mkdir -p out
+	$(BIN)/convoy run $(DEMO_PIPELINE) $(SAMPLE) -o $(DEMO_OUTPUT) -y
+	$(BIN)/convoy run Pipelines/edges.yaml $(SAMPLE) -o out/demo-edges.mp4 -y
+	@echo
+	@echo "Demo output: $(CURDIR)/$(DEMO_OUTPUT) (blur) and $(CURDIR)/out/demo-edges.mp4 (Sobel edges on luma)"
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Convoy: video filtering with convolutions computed as deep-learning frameworks compute them.
+// Module arrows point one way: CLI -> Pipeline -> (Media, Filters) -> NN -> Tensor -> CDNNL.
+let package = Package(
+    name: "Convoy",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
+        .executable(name: "convoy", targets: ["ConvoyCLI"]),
+        .executable(name: "edge-energy", targets: ["EdgeEnergy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+        ),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .target(name: "ConvoyTensor", dependencies: ["CDNNL"]),
+        .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"]),
+        .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"]),
+        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg"]),
+        .target(
+            name: "ConvoyPipeline",
+            dependencies: ["ConvoyMedia", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "ConvoyCLI",
+            dependencies: ["ConvoyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline"], path: "Samples/EdgeEnergy"),
+        .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),
+        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN"]),
+        .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters"]),
+        .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia"]),
+        .testTarget(name: "ConvoyPipelineTests", dependencies: ["ConvoyPipeline"]),
+        .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,11 @@
+#ifndef CONVOY_CDNNL_SHIM_H
+#define CONVOY_CDNNL_SHIM_H
+
+#include <oneapi/dnnl/dnnl.h>
+
+// oneDNN in Debian runs its threads on GNU OpenMP; omp.h lives in gcc's private include
+// directory, so the two calls Convoy needs are declared here.
+extern void omp_set_num_threads(int num_threads);
+extern int omp_get_max_threads(void);
+
+#endif

@@ -1,0 +1,8 @@
+import ArgumentParser
+import ConvoyPipeline
+import ConvoyTensor
+
+// Closed choices on the command line.
+extension FilterSpace: ExpressibleByArgument {}
+extension BorderMode: ExpressibleByArgument {}
+extension ProgressMode: ExpressibleByArgument {}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `convoy` command: filters video with convolutions computed as im2col + SGEMM.
+@main
+struct ConvoyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convoy",
+        abstract: "Filter video with convolutions computed the way deep-learning frameworks compute them.",
+        discussion: """
+        Frames are decoded with FFmpeg's libraries, packed into batches of N frames as one \
+        [N, C, H, W] Float32 tensor, convolved as im2col plus one SGEMM per batch, and encoded again \
+        with their timestamps; audio and other streams are copied unchanged.
+        """,
+        version: "0.1.0",
+        subcommands: [FilterCommand.self, RunCommand.self, KernelsCommand.self, ProbeCommand.self]
+    )
+}

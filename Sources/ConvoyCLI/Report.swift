@@ -1,0 +1,14 @@
+import ConvoyPipeline
+import Foundation
+
+/// The closing lines of a run, on standard error.
+enum Report {
+    static func finished(_ summary: RunSummary, output: String) {
+        var line = "\(summary.framesWritten) frames written to \(output == "-" ? "standard output" : output)"
+        line += String(format: " in %.2f s (%.1f fps)", summary.seconds, summary.framesPerSecond)
+        if summary.decodeErrors > 0 {
+            line += "; \(summary.decodeErrors) damaged packets were skipped and \(summary.framesDecoded) frames decoded"
+        }
+        Log.info(line + ".")
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ConvoyMedia
+import ConvoyPipeline
+import Foundation
+
+/// `convoy run`: runs a pipeline file over a video.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline file (colour space, border, batch, kernels, encoder) over a video.",
+        discussion: """
+        Options given on the command line override the pipeline file's values.
+
+        Example:
+          convoy run Pipelines/blur.yaml in.mp4 -o blurred.mp4
+        """
+    )
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Argument(help: "The input file or URL. Use - to read a container from standard input.")
+    var input: String
+
+    @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var encoderOptions: EncoderOptions
+    @OptionGroup var runOptions: RunOptions
+
+    func run() throws {
+        try Failure.guarded {
+            let spec = try PipelineSpec.load(path: pipeline)
+            let parsed = try KernelChain.parse(spec.kernels)
+            var job = FilterJob(input: input, output: outputOptions.output,
+                                makeLayer: KernelChain.layerFactory(kernels: parsed, border: spec.border))
+            job.format = outputOptions.format ?? spec.format
+            job.overwrite = outputOptions.overwrite
+            job.space = spec.space
+            let base = spec.encoder.map {
+                EncoderSettings(codec: $0.codec, crf: $0.crf, preset: $0.preset, bitrate: $0.bitrate, pixelFormat: $0.pixFmt)
+            }
+            job.encoder = encoderOptions.settings(over: base)
+            runOptions.apply(to: &job, defaultBatch: spec.batch)
+            let summary = try FilterRunner(job: job).run()
+            Report.finished(summary, output: job.output)
+        }
+    }
+}

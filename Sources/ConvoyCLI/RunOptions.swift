@@ -1,0 +1,36 @@
+import ArgumentParser
+import ConvoyMedia
+import ConvoyPipeline
+
+/// How a run is carried out and reported.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Frames per batch tensor. The default is 8, or the pipeline file's value.")
+    var batch: Int?
+
+    @Option(help: "Threads for the convolution and for the codecs. By default the convolution uses every core and the codecs let FFmpeg decide.")
+    var threads: Int?
+
+    @Option(help: "Progress on standard error: auto (a status line on a terminal), json (one line a second), ffmpeg (key=value blocks as ffmpeg -progress writes them) or none.")
+    var progress: ProgressMode = .auto
+
+    @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let batch, !(1...256).contains(batch) {
+            throw ValidationError("The batch size must be between 1 and 256.")
+        }
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("The thread count must be between 1 and 256.")
+        }
+    }
+
+    /// Fills the run-related fields of `job`.
+    func apply(to job: inout FilterJob, defaultBatch: Int) {
+        job.batch = batch ?? defaultBatch
+        job.threads = threads
+        job.progress = quiet ? .none : progress
+        Log.quiet = quiet
+        if quiet { FFmpegLog.fatalOnly() } else { FFmpegLog.errorsOnly() }
+    }
+}

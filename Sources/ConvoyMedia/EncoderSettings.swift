@@ -1,0 +1,35 @@
+/// How the filtered video is encoded. Defaults match Convoy's promise: libx264, CRF 20, preset
+/// veryfast, yuv420p.
+public struct EncoderSettings: Equatable, Sendable {
+    /// An FFmpeg encoder name (`ffmpeg -encoders`).
+    public var codec: String
+    /// Constant rate factor, for encoders that have one (x264, x265, VP9, AV1…).
+    public var crf: Double?
+    /// Speed preset, for encoders that have one.
+    public var preset: String?
+    /// Target bit rate in bits per second; overrides the CRF when given.
+    public var bitrate: Int?
+    /// Output pixel format name; nil picks yuv420p when the encoder takes it, else its first format.
+    public var pixelFormat: String?
+    /// Encoder threads (0 lets FFmpeg decide).
+    public var threads: Int
+
+    /// True when `crf` and `preset` were left at Convoy's defaults, which are dropped silently for
+    /// encoders that do not know them; values the user gave are an error on such encoders.
+    public var usesDefaultRateControl: Bool
+
+    public static let defaultCodec = "libx264"
+    public static let defaultCRF = 20.0
+    public static let defaultPreset = "veryfast"
+
+    public init(codec: String? = nil, crf: Double? = nil, preset: String? = nil, bitrate: Int? = nil,
+                pixelFormat: String? = nil, threads: Int = 0) {
+        self.codec = codec ?? EncoderSettings.defaultCodec
+        usesDefaultRateControl = crf == nil && preset == nil
+        self.crf = crf ?? (bitrate == nil ? EncoderSettings.defaultCRF : nil)
+        self.preset = preset ?? EncoderSettings.defaultPreset
+        self.bitrate = bitrate
+        self.pixelFormat = pixelFormat
+        self.threads = threads
+    }
+}

@@ -1,0 +1,67 @@
+import CFFmpeg
+
+/// An opened input (file, URL, or `-` for a container on standard input) and its streams.
+///
+/// The demuxer reads packets of every stream in file order; Convoy decodes the primary video stream
+/// and copies the rest.
+public final class InputFile {
+    /// The name the user gave, used in messages.
+    public let name: String
+    let context: UnsafeMutablePointer<AVFormatContext>
+    /// Descriptions of all streams, in file order.
+    public let streams: [StreamInfo]
+    /// The index of the stream Convoy filters (FFmpeg's "best" video stream).
+    public let videoStreamIndex: Int
+
+    /// Opens `name` (`-` means standard input) and reads enough to describe its streams.
+    public init(_ name: String) throws {
+        self.name = name
+        var pointer: UnsafeMutablePointer<AVFormatContext>? = nil
+        let url = name == "-" ? "pipe:0" : name
+        try check(avformat_open_input(&pointer, url, nil, nil), "avformat_open_input")
+        guard let opened = pointer else { throw FFmpegError(code: convoy_averror(ENOMEM), function: "avformat_open_input") }
+        context = opened
+        do {
+            try check(avformat_find_stream_info(opened, nil), "avformat_find_stream_info")
+        } catch {
+            avformat_close_input(&pointer)
+            throw error
+        }
+        let count = Int(opened.pointee.nb_streams)
+        streams = (0..<count).map { StreamInfo(stream: opened.pointee.streams[$0]!, context: opened) }
+        let best = av_find_best_stream(opened, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+        guard best >= 0 else {
+            avformat_close_input(&pointer)
+            throw MediaError.noVideoStream(input: name)
+        }
+        videoStreamIndex = Int(best)
+    }
+
+    deinit {
+        var pointer: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&pointer)
+    }
+
+    /// The container's name, e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
+    public var formatName: String { String(cString: context.pointee.iformat.pointee.name) }
+
+    /// Duration of the whole input in seconds, when known.
+    public var duration: Double? {
+        let value = context.pointee.duration
+        return value == convoy_nopts_value() || value <= 0 ? nil : Double(value) / Double(AV_TIME_BASE)
+    }
+
+    /// The primary video stream's description.
+    public var video: StreamInfo { streams[videoStreamIndex] }
+
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[index]! }
+
+    /// Reads the next packet of any stream into `packet`; false at the end of the input.
+    public func read(into packet: Packet) throws -> Bool {
+        packet.unref()
+        let code = av_read_frame(context, packet.pointer)
+        if code == convoy_averror_eof() { return false }
+        try check(code, "av_read_frame")
+        return true
+    }
+}

@@ -1,0 +1,155 @@
+import CFFmpeg
+import Foundation
+
+/// The muxer: a container written to a temporary file beside the target and renamed onto it only
+/// by `finish()`, so a failed run leaves nothing behind. `-` writes to standard output instead.
+///
+/// Packets may be written from several threads (video from the encoder stage, copied audio from
+/// the decoder stage); a lock serialises them and libavformat interleaves by timestamp.
+public final class OutputFile {
+    /// The name the user gave (`-` for standard output).
+    public let target: String
+    /// Where bytes go until `finish()`: a hidden temporary beside the target, or `pipe:1`.
+    public let temporaryPath: String
+    let context: UnsafeMutablePointer<AVFormatContext>
+    private let lock = NSLock()
+    private var started = false
+    private var closed = false
+    /// For each output stream: the time base its packets arrive in.
+    private var sourceTimeBases: [AVRational] = []
+    /// Input stream index → output stream index, for copied streams.
+    private var copiedStreams: [Int: Int] = [:]
+
+    /// The container used for `-` when no format is given: streamable and widely readable.
+    public static let defaultStreamFormat = "matroska"
+
+    /// Prepares a container for `target`, its format from `format` or else the target's extension.
+    public init(target: String, format: String?) throws {
+        self.target = target
+        let isStdout = target == "-"
+        let formatName = format ?? (isStdout ? OutputFile.defaultStreamFormat : nil)
+        if let formatName, av_guess_format(formatName, nil, nil) == nil {
+            throw MediaError.unknownFormatName(formatName)
+        }
+        var pointer: UnsafeMutablePointer<AVFormatContext>? = nil
+        let code = avformat_alloc_output_context2(&pointer, nil, formatName, isStdout ? nil : target)
+        guard code >= 0, let allocated = pointer else { throw MediaError.unknownContainer(output: target) }
+        context = allocated
+        if isStdout {
+            temporaryPath = "pipe:1"
+        } else {
+            let url = URL(fileURLWithPath: target)
+            let directory = url.deletingLastPathComponent().path
+            temporaryPath = "\(directory)/.\(url.lastPathComponent).convoy-\(getpid()).tmp"
+        }
+    }
+
+    deinit {
+        if !closed { closeIO(removing: true) }
+        avformat_free_context(context)
+    }
+
+    /// True when the container wants codec headers out of band (encoders must be told).
+    public var wantsGlobalHeader: Bool { context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
+
+    /// The container's short name, e.g. `mp4`.
+    public var formatName: String { String(cString: context.pointee.oformat.pointee.name) }
+
+    /// Adds the encoded video stream; returns its index.
+    @discardableResult
+    public func addVideoStream(encoder: VideoEncoder) throws -> Int {
+        guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        try check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context), "avcodec_parameters_from_context")
+        stream.pointee.time_base = encoder.timeBase
+        stream.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio
+        sourceTimeBases.append(encoder.timeBase)
+        return Int(stream.pointee.index)
+    }
+
+    /// Copies the parameters of `input`'s stream `index` so its packets can be written unchanged.
+    /// Returns false (and adds nothing) when the container cannot hold that codec.
+    public func addCopiedStream(from input: InputFile, index: Int) throws -> Bool {
+        let source = input.stream(index)
+        let codecID = source.pointee.codecpar.pointee.codec_id
+        if avformat_query_codec(context.pointee.oformat, codecID, FF_COMPLIANCE_NORMAL) != 1 { return false }
+        guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        try check(avcodec_parameters_copy(stream.pointee.codecpar, source.pointee.codecpar), "avcodec_parameters_copy")
+        stream.pointee.codecpar.pointee.codec_tag = 0
+        stream.pointee.time_base = source.pointee.time_base
+        stream.pointee.disposition = source.pointee.disposition
+        av_dict_copy(&stream.pointee.metadata, source.pointee.metadata, 0)
+        sourceTimeBases.append(source.pointee.time_base)
+        copiedStreams[index] = Int(stream.pointee.index)
+        return true
+    }
+
+    /// The output stream that carries copies of input stream `index`, if any.
+    public func copiedStream(for index: Int) -> Int? { copiedStreams[index] }
+
+    /// Opens the temporary file (or stdout) and writes the container header.
+    public func start(metadataFrom input: InputFile? = nil) throws {
+        if let input { av_dict_copy(&context.pointee.metadata, input.context.pointee.metadata, 0) }
+        if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            try check(avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE), "avio_open(\(target))")
+        }
+        do {
+            try check(avformat_write_header(context, nil), "avformat_write_header")
+        } catch {
+            closeIO(removing: true)
+            throw error
+        }
+        started = true
+    }
+
+    /// Writes one packet to output stream `streamIndex`, rescaling its timestamps from the time base
+    /// it was made in.
+    public func write(_ packet: Packet, to streamIndex: Int) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        precondition(started && !closed, "write before start or after finish")
+        let stream = context.pointee.streams[streamIndex]!
+        packet.pointer.pointee.stream_index = Int32(streamIndex)
+        av_packet_rescale_ts(packet.pointer, sourceTimeBases[streamIndex], stream.pointee.time_base)
+        packet.pointer.pointee.pos = -1
+        try check(av_interleaved_write_frame(context, packet.pointer), "av_interleaved_write_frame(\(target))")
+    }
+
+    /// Writes the trailer, closes the file and renames it onto the target.
+    public func finish() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        precondition(started && !closed, "finish before start or twice")
+        do {
+            try check(av_write_trailer(context), "av_write_trailer(\(target))")
+            if let pb = context.pointee.pb, pb.pointee.error < 0 {
+                throw FFmpegError(code: pb.pointee.error, function: "avio_write(\(target))")
+            }
+        } catch {
+            closeIO(removing: true)
+            throw error
+        }
+        closeIO(removing: false)
+        if target != "-" {
+            if rename(temporaryPath, target) != 0 {
+                let code = errno
+                unlink(temporaryPath)
+                throw FFmpegError(code: convoy_averror(code), function: "rename(\(target))")
+            }
+        }
+    }
+
+    /// Closes without finishing: the temporary file is removed and the target is untouched.
+    public func discard() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !closed { closeIO(removing: true) }
+    }
+
+    private func closeIO(removing: Bool) {
+        closed = true
+        if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0, context.pointee.pb != nil {
+            avio_closep(&context.pointee.pb)
+        }
+        if removing && target != "-" { unlink(temporaryPath) }
+    }
+}

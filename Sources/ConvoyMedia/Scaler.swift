@@ -1,0 +1,85 @@
+import CFFmpeg
+
+/// Converts decoded frames to Convoy's working planes and back, with libswscale.
+///
+/// Conversions between YUV and RGB use the source's matrix and range (BT.601 when untagged, as
+/// ffmpeg assumes); YUV to YUV keeps the source's range untouched.
+public final class Scaler {
+    private var context: OpaquePointer?
+    private var key: (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, -1, 0, 0, -1)
+    private let color: ColorProperties
+
+    public init(color: ColorProperties) {
+        self.color = color
+    }
+
+    deinit { sws_freeContext(context) }
+
+    /// Converts `frame` into `image` (whose size and format it scales to when they differ).
+    public func convert(_ frame: Frame, into image: PlanarImage) throws {
+        let sws = try prepare(source: (Int32(frame.width), Int32(frame.height), frame.pixelFormat),
+                              destination: (Int32(image.width), Int32(image.height), image.pixelFormat))
+        var (destination, strides) = image.ffmpegPlanes()
+        let source = frame.pointer
+        let result = withUnsafePointer(to: &source.pointee.data) { data in
+            withUnsafePointer(to: &source.pointee.linesize) { lines in
+                data.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { sourceData in
+                    lines.withMemoryRebound(to: Int32.self, capacity: 8) { sourceLines in
+                        sws_scale(sws, sourceData, sourceLines, 0, Int32(frame.height), &destination, &strides)
+                    }
+                }
+            }
+        }
+        try check(result, "sws_scale")
+    }
+
+    /// Converts `image` into a new frame of `width`×`height` in `pixelFormat`.
+    public func convert(_ image: PlanarImage, width: Int, height: Int, pixelFormat: AVPixelFormat) throws -> Frame {
+        let sws = try prepare(source: (Int32(image.width), Int32(image.height), image.pixelFormat),
+                              destination: (Int32(width), Int32(height), pixelFormat))
+        let frame = Frame()
+        frame.pointer.pointee.width = Int32(width)
+        frame.pointer.pointee.height = Int32(height)
+        frame.pointer.pointee.format = pixelFormat.rawValue
+        try check(av_frame_get_buffer(frame.pointer, 0), "av_frame_get_buffer")
+        let (pointers, strides) = image.ffmpegPlanes()
+        let source: [UnsafePointer<UInt8>?] = pointers.map { UnsafePointer($0) }
+        let destination = frame.pointer
+        let result = withUnsafeMutablePointer(to: &destination.pointee.data) { data in
+            withUnsafeMutablePointer(to: &destination.pointee.linesize) { lines in
+                data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { destinationData in
+                    lines.withMemoryRebound(to: Int32.self, capacity: 8) { destinationLines in
+                        sws_scale(sws, source, strides, 0, Int32(image.height), destinationData, destinationLines)
+                    }
+                }
+            }
+        }
+        try check(result, "sws_scale")
+        return frame
+    }
+
+    private func prepare(source: (Int32, Int32, AVPixelFormat), destination: (Int32, Int32, AVPixelFormat)) throws -> OpaquePointer {
+        let wanted = (source.0, source.1, source.2.rawValue, destination.0, destination.1, destination.2.rawValue)
+        if let context, wanted == key { return context }
+        sws_freeContext(context)
+        context = sws_getContext(source.0, source.1, source.2, destination.0, destination.1, destination.2,
+                                 convoy_sws_flag_bicubic(), nil, nil, nil)
+        guard let created = context else {
+            throw FFmpegError(code: convoy_averror(EINVAL), function: "sws_getContext")
+        }
+        key = wanted
+        let sourceIsRGB = Scaler.isRGB(source.2)
+        let destinationIsRGB = Scaler.isRGB(destination.2)
+        let yuvRange: Int32 = color.isFullRange ? 1 : 0
+        let coefficients = convoy_sws_coefficients(color.swscaleMatrix)
+        // RGB is always full range; YUV keeps the source's range on both sides.
+        _ = sws_setColorspaceDetails(created, coefficients, sourceIsRGB ? 1 : yuvRange,
+                                     coefficients, destinationIsRGB ? 1 : yuvRange, 0, 1 << 16, 1 << 16)
+        return created
+    }
+
+    static func isRGB(_ format: AVPixelFormat) -> Bool {
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return false }
+        return descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0
+    }
+}

@@ -1,0 +1,120 @@
+import CFFmpeg
+
+/// An opened video encoder. Frames go in with their source timestamps, packets come out.
+public final class VideoEncoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    public let settings: EncoderSettings
+    /// The pixel format frames must have when they reach `send`.
+    public let pixelFormat: AVPixelFormat
+
+    /// Describes the picture the encoder receives and how its timestamps run.
+    public struct Picture {
+        public var width: Int
+        public var height: Int
+        public var timeBase: AVRational
+        public var frameRate: AVRational?
+        public var color: ColorProperties
+        public var sampleAspectRatio: AVRational
+
+        public init(width: Int, height: Int, timeBase: AVRational, frameRate: AVRational?, color: ColorProperties,
+                    sampleAspectRatio: AVRational = AVRational(num: 0, den: 1)) {
+            self.width = width
+            self.height = height
+            self.timeBase = timeBase
+            self.frameRate = frameRate
+            self.color = color
+            self.sampleAspectRatio = sampleAspectRatio
+        }
+    }
+
+    /// Finds and opens the encoder. `globalHeader` is set when the container wants codec
+    /// headers out of band (mp4, mkv).
+    public init(settings: EncoderSettings, picture: Picture, globalHeader: Bool) throws {
+        self.settings = settings
+        guard let codec = avcodec_find_encoder_by_name(settings.codec) else {
+            throw MediaError.unknownEncoder(settings.codec)
+        }
+        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else { throw MediaError.notVideoEncoder(settings.codec) }
+        pixelFormat = try VideoEncoder.choosePixelFormat(codec: codec, requested: settings.pixelFormat, name: settings.codec)
+        guard let allocated = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        context = allocated
+        allocated.pointee.width = Int32(picture.width)
+        allocated.pointee.height = Int32(picture.height)
+        allocated.pointee.pix_fmt = pixelFormat
+        allocated.pointee.time_base = picture.timeBase
+        if let rate = picture.frameRate { allocated.pointee.framerate = rate }
+        allocated.pointee.sample_aspect_ratio = picture.sampleAspectRatio
+        allocated.pointee.color_range = Scaler.isRGB(pixelFormat) ? AVCOL_RANGE_JPEG : picture.color.range
+        allocated.pointee.colorspace = Scaler.isRGB(pixelFormat) ? AVCOL_SPC_RGB : picture.color.space
+        allocated.pointee.color_primaries = picture.color.primaries
+        allocated.pointee.color_trc = picture.color.transfer
+        allocated.pointee.thread_count = Int32(settings.threads)
+        if globalHeader { allocated.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        if let bitrate = settings.bitrate { allocated.pointee.bit_rate = Int64(bitrate) }
+
+        var options: OpaquePointer? = nil
+        defer { av_dict_free(&options) }
+        let privateOptions = allocated.pointee.priv_data
+        func has(_ option: String) -> Bool {
+            privateOptions != nil && av_opt_find(privateOptions, option, nil, 0, 0) != nil
+        }
+        for (option, value) in [("crf", settings.crf.map { formatNumber($0) }), ("preset", settings.preset)] {
+            guard let value else { continue }
+            if has(option) {
+                av_dict_set(&options, option, value, 0)
+            } else if !settings.usesDefaultRateControl {
+                throw MediaError.invalidEncoderOption(encoder: settings.codec, option: option, value: value)
+            }
+        }
+        let code = avcodec_open2(allocated, codec, &options)
+        if code < 0 {
+            // All stored properties are set, so deinit frees the context.
+            throw FFmpegError(code: code, function: "avcodec_open2(\(settings.codec))")
+        }
+    }
+
+    deinit {
+        var pointer: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&pointer)
+    }
+
+    /// The encoder's time base (packets' timestamps are in it).
+    public var timeBase: AVRational { context.pointee.time_base }
+
+    /// Sends a frame, or nil to start draining, then hands every packet that is ready to `write`.
+    public func encode(_ frame: Frame?, write: (Packet) throws -> Void) throws {
+        try check(avcodec_send_frame(context, frame?.pointer), "avcodec_send_frame")
+        while true {
+            let packet = Packet()
+            let code = avcodec_receive_packet(context, packet.pointer)
+            if code == convoy_averror_eagain() || code == convoy_averror_eof() { return }
+            try check(code, "avcodec_receive_packet")
+            try write(packet)
+        }
+    }
+
+    static func choosePixelFormat(codec: UnsafePointer<AVCodec>, requested: String?, name: String) throws -> AVPixelFormat {
+        var supported: [AVPixelFormat] = []
+        if var cursor = codec.pointee.pix_fmts {
+            while cursor.pointee != AV_PIX_FMT_NONE {
+                supported.append(cursor.pointee)
+                cursor += 1
+            }
+        }
+        if let requested {
+            let format = av_get_pix_fmt(requested)
+            guard format != AV_PIX_FMT_NONE else { throw MediaError.unknownPixelFormat(requested) }
+            guard supported.isEmpty || supported.contains(format) else {
+                let names = supported.compactMap { av_get_pix_fmt_name($0).map { String(cString: $0) } }
+                throw MediaError.unsupportedPixelFormat(encoder: name, pixelFormat: requested, supported: names)
+            }
+            return format
+        }
+        if supported.isEmpty || supported.contains(AV_PIX_FMT_YUV420P) { return AV_PIX_FMT_YUV420P }
+        return supported[0]
+    }
+}
+
+private func formatNumber(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
+}

@@ -1,0 +1,39 @@
+import ConvoyMedia
+import Foundation
+
+/// Turns errors from opening media into one-line, exit-coded `ConvoyError`s that name the file.
+enum MediaErrors {
+    static func input(_ error: Error, name: String) -> Error {
+        if error is ConvoyError { return error }
+        if let error = error as? FFmpegError {
+            if error.isMissingFile {
+                return ConvoyError("\(name): no such file.", exitCode: ConvoyError.noInput)
+            }
+            if error.code == -EACCES {
+                return ConvoyError("\(name): permission denied.", exitCode: ConvoyError.noInput)
+            }
+            return ConvoyError("\(name): not a readable video (\(error.reason)).", exitCode: ConvoyError.dataError)
+        }
+        if let error = error as? MediaError {
+            return ConvoyError(error.description, exitCode: ConvoyError.dataError)
+        }
+        return error
+    }
+
+    static func output(_ error: Error, name: String) -> Error {
+        if error is ConvoyError { return error }
+        if let error = error as? MediaError {
+            return ConvoyError(error.description, exitCode: ConvoyError.usage)
+        }
+        if let error = error as? FFmpegError {
+            if error.function.hasPrefix("avio_open") || error.function.hasPrefix("rename") {
+                return ConvoyError("\(name): cannot create the output (\(error.reason)).", exitCode: ConvoyError.cannotCreate)
+            }
+            if error.function.hasPrefix("avcodec_open2") {
+                return ConvoyError("\(name): the encoder would not open (\(error.reason)); check --codec, --pix-fmt and the encoder options.", exitCode: ConvoyError.usage)
+            }
+            return ConvoyError("\(name): \(error.description).", exitCode: ConvoyError.ioError)
+        }
+        return error
+    }
+}

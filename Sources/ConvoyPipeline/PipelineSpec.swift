@@ -1,0 +1,126 @@
+import ConvoyMedia
+import ConvoyTensor
+import Foundation
+import Yams
+
+/// A pipeline file (`Pipelines/*.yaml`): colour space, border, batch size, the chain of kernels
+/// and encoder settings. Unknown keys are an error, so a typo never passes silently.
+///
+/// ```yaml
+/// # Softens the picture with a 5×5 Gaussian on R, G and B.
+/// space: rgb
+/// border: replicate
+/// batch: 8
+/// kernels:
+///   - gaussian:sigma=1.2,size=5
+/// encoder:
+///   codec: libx264
+///   crf: 20
+/// ```
+public struct PipelineSpec: Decodable, Equatable {
+    /// Settings for the encoder; any left out keep Convoy's defaults.
+    public struct Encoder: Decodable, Equatable {
+        public var codec: String?
+        public var crf: Double?
+        public var preset: String?
+        public var bitrate: Int?
+        public var pixFmt: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case codec, crf, preset, bitrate
+            case pixFmt = "pix_fmt"
+        }
+
+        public init(from decoder: Decoder) throws {
+            try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            codec = try container.decodeIfPresent(String.self, forKey: .codec)
+            crf = try container.decodeIfPresent(Double.self, forKey: .crf)
+            preset = try container.decodeIfPresent(String.self, forKey: .preset)
+            bitrate = try container.decodeIfPresent(Int.self, forKey: .bitrate)
+            pixFmt = try container.decodeIfPresent(String.self, forKey: .pixFmt)
+        }
+    }
+
+    public var space: FilterSpace
+    public var border: BorderMode
+    public var batch: Int
+    /// Kernel specs, as `--kernel` takes them, applied in order.
+    public var kernels: [String]
+    /// Container format name, when it should not follow the output's extension.
+    public var format: String?
+    public var encoder: Encoder?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case space, border, batch, kernels, format, encoder
+    }
+
+    public init(from decoder: Decoder) throws {
+        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        space = try container.decodeIfPresent(FilterSpace.self, forKey: .space) ?? .rgb
+        let borderName = try container.decodeIfPresent(String.self, forKey: .border) ?? BorderMode.replicate.rawValue
+        guard let border = BorderMode(rawValue: borderName) else {
+            throw DecodingError.dataCorruptedError(forKey: .border, in: container, debugDescription:
+                "unknown border \"\(borderName)\" (use \(BorderMode.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.border = border
+        batch = try container.decodeIfPresent(Int.self, forKey: .batch) ?? 8
+        guard (1...256).contains(batch) else {
+            throw DecodingError.dataCorruptedError(forKey: .batch, in: container, debugDescription: "batch must be 1 to 256")
+        }
+        kernels = try container.decode([String].self, forKey: .kernels)
+        guard !kernels.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .kernels, in: container, debugDescription: "the list of kernels is empty")
+        }
+        format = try container.decodeIfPresent(String.self, forKey: .format)
+        encoder = try container.decodeIfPresent(Encoder.self, forKey: .encoder)
+    }
+
+    /// Reads and checks a pipeline file, including every kernel spec in it.
+    public static func load(path: String) throws -> PipelineSpec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConvoyError("\(path): \(exists ? "cannot read the pipeline file" : "no such pipeline file").",
+                              exitCode: ConvoyError.noInput)
+        }
+        return try parse(String(decoding: data, as: UTF8.self), name: path)
+    }
+
+    /// Parses pipeline YAML; `name` is used in messages.
+    public static func parse(_ text: String, name: String) throws -> PipelineSpec {
+        let spec: PipelineSpec
+        do {
+            spec = try YAMLDecoder().decode(PipelineSpec.self, from: text)
+        } catch let error as DecodingError {
+            throw ConvoyError("\(name): \(describe(error))", exitCode: ConvoyError.dataError)
+        } catch {
+            let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "not valid YAML"
+            throw ConvoyError("\(name): not a valid pipeline file (\(text)).", exitCode: ConvoyError.dataError)
+        }
+        for (index, kernel) in spec.kernels.enumerated() {
+            do { _ = try KernelChain.parse([kernel]) } catch let error as ConvoyError {
+                throw ConvoyError("\(name): kernels[\(index)]: \(error.message)", exitCode: ConvoyError.dataError)
+            }
+        }
+        return spec
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let place = context.codingPath.isEmpty ? "" : " under \(path(context.codingPath))"
+            return "the key \"\(key.stringValue)\" is missing\(place)."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context.codingPath)): \(context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: "."))) ."
+                .replacingOccurrences(of: " .", with: ".")
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)."
+        @unknown default:
+            return "not a valid pipeline file."
+        }
+    }
+}

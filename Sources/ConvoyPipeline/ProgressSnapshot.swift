@@ -1,0 +1,20 @@
+/// One progress report, as written in `--progress json` lines.
+public struct ProgressSnapshot: Codable, Equatable, Sendable {
+    /// Frames written so far.
+    public var frames: Int
+    /// Frames per second since the start.
+    public var fps: Double
+    /// Presentation time of the last frame written, in seconds.
+    public var outTime: Double
+    /// Seconds since the run started.
+    public var elapsed: Double
+    /// Estimated seconds left, when the input's duration is known.
+    public var eta: Double?
+    /// `continue`, or `end` for the last report.
+    public var progress: String
+
+    enum CodingKeys: String, CodingKey {
+        case frames, fps, elapsed, eta, progress
+        case outTime = "out_time"
+    }
+}

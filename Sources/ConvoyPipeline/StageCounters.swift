@@ -1,0 +1,13 @@
+/// Counters the stages keep while a run goes on; each is written by one stage only.
+final class StageCounters {
+    var framesDecoded = 0
+    var framesProcessed = 0
+    var framesWritten = 0
+    var decodeErrors = 0
+    var packetsCopied = 0
+
+    func summary(seconds: Double) -> RunSummary {
+        RunSummary(framesDecoded: framesDecoded, framesProcessed: framesProcessed, framesWritten: framesWritten,
+                   decodeErrors: decodeErrors, packetsCopied: packetsCopied, seconds: seconds)
+    }
+}
