@@ -117,6 +117,10 @@ public struct PipelineSpec: Decodable, Equatable {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "\(path(context.codingPath)): \(context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: "."))) ."
                 .replacingOccurrences(of: " .", with: ".")
+        case .dataCorrupted(let context) where context.underlyingError != nil:
+            let detail = String(describing: context.underlyingError!)
+                .split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            return "not a valid pipeline file (\(detail))."
         case .dataCorrupted(let context):
             return "\(path(context.codingPath)): \(context.debugDescription)."
         @unknown default:

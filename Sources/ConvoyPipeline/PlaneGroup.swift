@@ -9,6 +9,12 @@ public struct PlaneGroup: Equatable, Sendable {
     public var width: Int
     public var height: Int
 
+    public init(planes: [Int], width: Int, height: Int) {
+        self.planes = planes
+        self.width = width
+        self.height = height
+    }
+
     /// The groups to filter for `space`, given the working image's plane layout.
     public static func groups(for space: FilterSpace, planes: [PlanarImage.Plane]) -> [PlaneGroup] {
         let selected = space == .luma ? [0] : Array(planes.indices)

@@ -13,6 +13,15 @@ public struct ProgressSnapshot: Codable, Equatable, Sendable {
     /// `continue`, or `end` for the last report.
     public var progress: String
 
+    public init(frames: Int, fps: Double, outTime: Double, elapsed: Double, eta: Double?, progress: String) {
+        self.frames = frames
+        self.fps = fps
+        self.outTime = outTime
+        self.elapsed = elapsed
+        self.eta = eta
+        self.progress = progress
+    }
+
     enum CodingKeys: String, CodingKey {
         case frames, fps, elapsed, eta, progress
         case outTime = "out_time"
