@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyMedia
 import ConvoyPipeline
 
 /// `convoy probe`: describes an input's streams.
@@ -17,6 +18,7 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
+            FFmpegLog.fatalOnly()
             print(try ProbeReport(input: input, countFrames: count).text)
         }
     }

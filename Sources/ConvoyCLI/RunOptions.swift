@@ -16,6 +16,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Also print FFmpeg's own warnings and errors on standard error.")
+    var verbose = false
+
     func validate() throws {
         if let batch, !(1...256).contains(batch) {
             throw ValidationError("The batch size must be between 1 and 256.")
@@ -31,6 +34,6 @@ struct RunOptions: ParsableArguments {
         job.threads = threads
         job.progress = quiet ? .none : progress
         Log.quiet = quiet
-        if quiet { FFmpegLog.fatalOnly() } else { FFmpegLog.errorsOnly() }
+        if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.fatalOnly() }
     }
 }

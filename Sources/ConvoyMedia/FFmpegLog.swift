@@ -2,8 +2,9 @@ import CFFmpeg
 
 /// How much FFmpeg's libraries print on standard error themselves.
 public enum FFmpegLog {
-    /// Only FFmpeg's errors (the default: encoder banners and statistics are noise here).
-    public static func errorsOnly() { av_log_set_level(AV_LOG_ERROR) }
-    /// Nothing but fatal messages (for `--quiet`).
+    /// FFmpeg's warnings and errors (for `--verbose`).
+    public static func warnings() { av_log_set_level(AV_LOG_WARNING) }
+    /// Nothing but fatal messages: the default, since Convoy reports every failure itself in one
+    /// line and FFmpeg's own lines would repeat it.
     public static func fatalOnly() { av_log_set_level(AV_LOG_FATAL) }
 }

@@ -88,7 +88,15 @@ public final class FilterRunner {
                         }
                     }
                 }
-                while try input.read(into: packet) {
+                // As ffmpeg does, a read error ends the input: what decoded so far is still written.
+                func readNext() -> Bool {
+                    do { return try input.read(into: packet) } catch {
+                        counts.truncated = true
+                        Log.warning("\(inputName): reading stopped early (\(error)); the output keeps the frames decoded before that point.")
+                        return false
+                    }
+                }
+                while readNext() {
                     if packet.streamIndex == input.videoStreamIndex {
                         do {
                             try decoder.send(packet)
@@ -166,6 +174,9 @@ public final class FilterRunner {
         }
 
         stages.wait()
+        if failure.error == nil, counts.framesDecoded == 0 {
+            failure.record(ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError))
+        }
         if let error = failure.error {
             output.discard()
             throw MediaErrors.output(error, name: job.output)

@@ -10,6 +10,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var decodeErrors: Int
     /// Packets of audio and other streams copied unchanged.
     public var packetsCopied: Int
+    /// True when reading the input failed before its end (a truncated or damaged file); the output
+    /// then holds the frames decoded before that point.
+    public var inputEndedEarly: Bool
     /// Wall-clock seconds.
     public var seconds: Double
 

@@ -5,9 +5,11 @@ final class StageCounters {
     var framesWritten = 0
     var decodeErrors = 0
     var packetsCopied = 0
+    var truncated = false
 
     func summary(seconds: Double) -> RunSummary {
         RunSummary(framesDecoded: framesDecoded, framesProcessed: framesProcessed, framesWritten: framesWritten,
-                   decodeErrors: decodeErrors, packetsCopied: packetsCopied, seconds: seconds)
+                   decodeErrors: decodeErrors, packetsCopied: packetsCopied, inputEndedEarly: truncated,
+                   seconds: seconds)
     }
 }

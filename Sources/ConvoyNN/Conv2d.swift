@@ -1,0 +1,143 @@
+import ConvoyTensor
+
+/// A 2-D convolution layer with fixed weights, as PyTorch's `nn.Conv2d` (correlation, no kernel
+/// flip), computed with im2col + SGEMM (`Convolution.forward`).
+///
+/// Shapes:
+/// - input:  `[batch, inChannels, height, width]`, with `inChannels = weight.shape[1] * groups`
+/// - weight: `[outChannels, inChannels / groups, kernelHeight, kernelWidth]` (OIHW)
+/// - bias:   `[outChannels]`
+/// - output: `[batch, outChannels, outputHeight, outputWidth]`, where per axis
+///   `output = (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1`.
+///
+/// The layer keeps (does not copy) the weight and bias tensors.
+public final class Conv2d: Layer {
+    /// `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`.
+    public let weight: Tensor
+    /// `[outChannels]`, or `nil`.
+    public let bias: Tensor?
+    /// Step between output samples, in input samples.
+    public let stride: (y: Int, x: Int)
+    /// Symmetric padding on each side (top and bottom get `y`, left and right get `x`).
+    public let padding: (y: Int, x: Int)
+    /// Spacing between kernel taps.
+    public let dilation: (y: Int, x: Int)
+    /// Channel groups (1 dense, `inChannels` depthwise).
+    public let groups: Int
+    /// What the padding reads.
+    public let border: BorderMode
+
+    /// Creates the layer, checking its weights and settings.
+    ///
+    /// - Throws: `LayerConfigurationError` when the weight is not rank 4 or has an empty axis,
+    ///   the output channels are not divisible by `groups`, the bias is not `[outChannels]`,
+    ///   stride or dilation is below 1, or padding is negative.
+    public init(
+        weight: Tensor,
+        bias: Tensor?,
+        stride: (y: Int, x: Int) = (1, 1),
+        padding: (y: Int, x: Int) = (0, 0),
+        dilation: (y: Int, x: Int) = (1, 1),
+        groups: Int = 1,
+        border: BorderMode = .zero
+    ) throws {
+        guard weight.shape.rank == 4 else {
+            throw LayerConfigurationError.weightNotRank4(weight.shape)
+        }
+        guard weight.shape.dims.allSatisfy({ $0 >= 1 }) else {
+            throw LayerConfigurationError.emptyWeight(weight.shape)
+        }
+        guard groups >= 1 else {
+            throw LayerConfigurationError.nonPositiveGroups(groups)
+        }
+        guard weight.shape[0] % groups == 0 else {
+            throw LayerConfigurationError.outChannelsNotDivisibleByGroups(outChannels: weight.shape[0], groups: groups)
+        }
+        if let bias = bias, bias.shape != Shape(weight.shape[0]) {
+            throw LayerConfigurationError.biasShapeMismatch(expected: Shape(weight.shape[0]), actual: bias.shape)
+        }
+        guard stride.y >= 1 && stride.x >= 1 else {
+            throw LayerConfigurationError.nonPositiveStride(y: stride.y, x: stride.x)
+        }
+        guard dilation.y >= 1 && dilation.x >= 1 else {
+            throw LayerConfigurationError.nonPositiveDilation(y: dilation.y, x: dilation.x)
+        }
+        guard padding.y >= 0 && padding.x >= 0 else {
+            throw LayerConfigurationError.negativePadding(y: padding.y, x: padding.x)
+        }
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        self.border = border
+    }
+
+    /// Output channels (`weight.shape[0]`).
+    public var outChannels: Int { weight.shape[0] }
+
+    /// Input channels the layer expects (`weight.shape[1] * groups`).
+    public var inChannels: Int { weight.shape[1] * groups }
+
+    /// The full convolution geometry for an input of shape `input` (`[batch, inChannels, H, W]`).
+    ///
+    /// - Precondition: `input` is rank 4 with `inChannels` channels and large enough for the
+    ///   kernel; `validatedOutputShape(for:)` checks this without stopping the program.
+    public func geometry(for input: Shape) -> Conv2dGeometry {
+        precondition(input.rank == 4, "Conv2d input must be rank 4 NCHW, got \(input)")
+        precondition(input.c == inChannels, "Conv2d expects \(inChannels) input channels, got \(input)")
+        return Conv2dGeometry(
+            batch: input.n,
+            inChannels: input.c,
+            inputHeight: input.h,
+            inputWidth: input.w,
+            outChannels: outChannels,
+            kernelHeight: weight.shape[2],
+            kernelWidth: weight.shape[3],
+            strideY: stride.y,
+            strideX: stride.x,
+            padY: padding.y,
+            padX: padding.x,
+            dilationY: dilation.y,
+            dilationX: dilation.x,
+            groups: groups,
+            border: border
+        )
+    }
+
+    /// `[batch, outChannels, outputHeight, outputWidth]`.
+    public func outputShape(for input: Shape) -> Shape {
+        geometry(for: input).outputShape
+    }
+
+    /// `outputShape(for:)`, throwing when the input is not rank 4, has the wrong channel count,
+    /// or is too small for the dilated kernel.
+    public func validatedOutputShape(for input: Shape) throws -> Shape {
+        guard input.rank == 4 else {
+            throw LayerConfigurationError.inputNotRank4(input)
+        }
+        guard input.c == inChannels else {
+            throw LayerConfigurationError.inputChannelMismatch(expected: inChannels, actual: input.c)
+        }
+        let spanY = dilation.y * (weight.shape[2] - 1) + 1
+        let spanX = dilation.x * (weight.shape[3] - 1) + 1
+        guard input.h >= 1, input.w >= 1, input.h + 2 * padding.y >= spanY, input.w + 2 * padding.x >= spanX else {
+            throw LayerConfigurationError.inputTooSmall(input: input, kernelHeight: spanY, kernelWidth: spanX)
+        }
+        return outputShape(for: input)
+    }
+
+    /// Convolves `input` into `output` with the context's GEMM and workspace.
+    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
+        Convolution.forward(
+            input: input,
+            weight: weight,
+            bias: bias,
+            geometry: geometry(for: input.shape),
+            output: output,
+            workspace: context.workspace,
+            gemm: context.gemm
+        )
+    }
+}

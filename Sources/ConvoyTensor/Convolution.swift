@@ -1,0 +1,117 @@
+/// The fast 2-D convolution, computed as deep-learning frameworks do: im2col into a reusable
+/// workspace, then a matrix multiply (SGEMM) per tile.
+///
+/// Same result as `DirectConvolution` (correlation, PyTorch semantics) up to float rounding.
+///
+/// For each image `n` and group `g`, the output positions are walked in tiles of at most
+/// `workspace.tileColumns` columns. Each tile is packed by `Im2col.pack` into the workspace and
+/// multiplied by the group's weights, writing straight into the NCHW output:
+///
+///     C[M × tileN] = A[M × K] · B[K × tileN] (+ bias)
+///
+/// - `M = outChannelsPerGroup`: A is the group's weight rows, row-major `[M × K]`, `lda = K`
+///   (the OIHW weight needs no reordering);
+/// - `K = rowsPerGroup = inChannelsPerGroup · kernelHeight · kernelWidth`: B is the packed tile,
+///   row-major `[K × tileN]`, `ldb = tileN`;
+/// - `N = tileN`: C is row-major `[M × tileN]` inside the output, starting at
+///   `(n, g · M, tileStart)`, with `ldc = outputHeight · outputWidth`.
+///
+/// The workspace therefore never holds more than `K × tileColumns` floats, whatever the batch or
+/// frame size. A pointwise layer (1×1 kernel, stride 1, no padding) skips im2col: its B is the
+/// input itself with `ldb = inputHeight · inputWidth`.
+public enum Convolution {
+    /// Convolves a batch into a preallocated output.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, inChannels, inputHeight, inputWidth]` (NCHW).
+    ///   - weight: `[outChannels, inChannels / groups, kernelHeight, kernelWidth]` (OIHW).
+    ///   - bias: `[outChannels]`, or `nil` for none.
+    ///   - geometry: sizes, stride, padding, dilation, groups and border mode.
+    ///   - output: `[batch, outChannels, outputHeight, outputWidth]`, overwritten; must not share
+    ///     storage with `input` or `weight`.
+    ///   - workspace: scratch for im2col tiles; its `tileColumns` sets the tile size.
+    ///   - gemm: the matrix multiplier.
+    public static func forward(
+        input: Tensor,
+        weight: Tensor,
+        bias: Tensor?,
+        geometry: Conv2dGeometry,
+        output: Tensor,
+        workspace: Workspace,
+        gemm: MatrixMultiplier
+    ) {
+        precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
+        precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
+        precondition(output.shape == geometry.outputShape, "Output \(output.shape) does not match geometry \(geometry.outputShape)")
+        if let bias = bias {
+            precondition(bias.shape == Shape(geometry.outChannels), "Bias \(bias.shape) must be [\(geometry.outChannels)]")
+        }
+        precondition(
+            output.storage !== input.storage && output.storage !== weight.storage,
+            "Convolution output must not share storage with its input or weight"
+        )
+
+        let m = geometry.outChannelsPerGroup
+        let k = geometry.rowsPerGroup
+        let columnsPerImage = geometry.columnsPerImage
+        let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
+        let groupInputSize = geometry.inChannelsPerGroup * geometry.inputHeight * geometry.inputWidth
+        let tile = min(workspace.tileColumns, columnsPerImage)
+        let pointwise = geometry.isPointwise
+        let columns: UnsafeMutablePointer<Float>? = pointwise ? nil : workspace.floats(k * tile)
+
+        for n in 0..<geometry.batch {
+            let image = UnsafePointer(input.pointer + n * imageSize)
+            for group in 0..<geometry.groups {
+                let groupWeights = UnsafePointer(weight.pointer + group * m * k)
+                let groupOutput = output.pointer + (n * geometry.outChannels + group * m) * columnsPerImage
+                var tileStart = 0
+                while tileStart < columnsPerImage {
+                    let tileN = min(tile, columnsPerImage - tileStart)
+                    let b: UnsafePointer<Float>
+                    let ldb: Int
+                    if let columns = columns {
+                        Im2col.pack(
+                            geometry: geometry,
+                            image: image,
+                            group: group,
+                            columnStart: tileStart,
+                            columnCount: tileN,
+                            into: columns
+                        )
+                        b = UnsafePointer(columns)
+                        ldb = tileN
+                    } else {
+                        b = image + group * groupInputSize + tileStart
+                        ldb = columnsPerImage
+                    }
+                    let c = groupOutput + tileStart
+                    var beta: Float = 0
+                    if let bias = bias {
+                        for row in 0..<m {
+                            (c + row * columnsPerImage).update(repeating: bias.pointer[group * m + row], count: tileN)
+                        }
+                        beta = 1
+                    }
+                    // Row-major: A [m × k] weights, B [k × tileN] columns, C [m × tileN] output.
+                    gemm.multiply(
+                        transposeA: false,
+                        transposeB: false,
+                        m: m,
+                        n: tileN,
+                        k: k,
+                        alpha: 1,
+                        a: groupWeights,
+                        lda: k,
+                        b: b,
+                        ldb: ldb,
+                        beta: beta,
+                        c: c,
+                        ldc: columnsPerImage
+                    )
+                    tileStart += tileN
+                }
+            }
+        }
+    }
+}
