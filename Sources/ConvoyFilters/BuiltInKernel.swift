@@ -44,7 +44,9 @@ public enum BuiltInKernel: String, CaseIterable, Sendable {
         case .gaussian:
             return "Blurs with a gaussian bell, binomial by default or sampled when sigma is given."
         case .sharpen: return "Sharpens by subtracting the four neighbours from five times the centre."
-        case .emboss: return "Embosses with a diagonal relief lit from the lower right, keeping flat areas as they are."
+        case .emboss:
+            return "Embosses with a diagonal relief that brightens edges facing the upper left and darkens "
+                + "those facing the lower right, keeping flat areas as they are."
         case .laplacian: return "Finds edges in every direction with the four-neighbour Laplacian, which is zero on flat areas."
         case .sobel: return "Finds edges as the magnitude sqrt(gx² + gy²) of the Sobel x and y derivatives."
         case .sobelX: return "Takes the Sobel derivative across columns, positive where brightness rises to the right."
