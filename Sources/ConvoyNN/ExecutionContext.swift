@@ -11,7 +11,7 @@ public final class ExecutionContext {
     /// Scratch for im2col tiles, shared by all layers run with this context.
     public let workspace: Workspace
 
-    /// Creates a context.
+    /// Creates a context with a fresh workspace.
     ///
     /// - Parameters:
     ///   - gemm: the matrix multiplier; oneDNN by default.
@@ -19,5 +19,12 @@ public final class ExecutionContext {
     public init(gemm: MatrixMultiplier = OneDNNMatrixMultiplier(), tileColumns: Int = 65_536) {
         self.gemm = gemm
         self.workspace = Workspace(tileColumns: tileColumns)
+    }
+
+    /// Creates a context around a workspace configured by the caller (for instance with another
+    /// `tileFloatBudget`).
+    public init(gemm: MatrixMultiplier, workspace: Workspace) {
+        self.gemm = gemm
+        self.workspace = workspace
     }
 }

@@ -20,40 +20,41 @@
 /// inChannelsPerGroup` of its group `g`.
 public struct Conv2dGeometry: Equatable, Sendable {
     /// Number of images in the batch (N).
-    public var batch: Int
+    public let batch: Int
     /// Input channels (C), all groups together.
-    public var inChannels: Int
+    public let inChannels: Int
     /// Input rows (H).
-    public var inputHeight: Int
+    public let inputHeight: Int
     /// Input columns (W).
-    public var inputWidth: Int
+    public let inputWidth: Int
     /// Output channels (O), all groups together.
-    public var outChannels: Int
+    public let outChannels: Int
     /// Kernel rows.
-    public var kernelHeight: Int
+    public let kernelHeight: Int
     /// Kernel columns.
-    public var kernelWidth: Int
+    public let kernelWidth: Int
     /// Vertical step between output rows, in input rows.
-    public var strideY: Int
+    public let strideY: Int
     /// Horizontal step between output columns, in input columns.
-    public var strideX: Int
+    public let strideX: Int
     /// Rows of padding added above and below the input (symmetric).
-    public var padY: Int
+    public let padY: Int
     /// Columns of padding added left and right of the input (symmetric).
-    public var padX: Int
+    public let padX: Int
     /// Vertical spacing between kernel taps, in input rows.
-    public var dilationY: Int
+    public let dilationY: Int
     /// Horizontal spacing between kernel taps, in input columns.
-    public var dilationX: Int
+    public let dilationX: Int
     /// Number of channel groups; 1 for a dense convolution, `inChannels` for depthwise.
-    public var groups: Int
+    public let groups: Int
     /// What the padding reads.
-    public var border: BorderMode
+    public let border: BorderMode
 
     /// Creates a geometry, checking that its sizes are consistent.
     ///
-    /// - Precondition: all sizes positive, padding non-negative, `inChannels` and `outChannels`
-    ///   divisible by `groups`, and an output of at least one row and one column.
+    /// - Precondition: batch non-negative, other sizes positive, padding non-negative,
+    ///   `inChannels` and `outChannels` divisible by `groups`, and an output of at least one row
+    ///   and one column.
     public init(
         batch: Int,
         inChannels: Int,
@@ -107,8 +108,7 @@ public struct Conv2dGeometry: Equatable, Sendable {
         self.groups = groups
         self.border = border
         precondition(
-            Conv2dGeometry.outputExtent(input: inputHeight, pad: padY, dilation: dilationY, kernel: kernelHeight, stride: strideY) > 0
-                && Conv2dGeometry.outputExtent(input: inputWidth, pad: padX, dilation: dilationX, kernel: kernelWidth, stride: strideX) > 0,
+            outputHeight > 0 && outputWidth > 0,
             "Conv2dGeometry: dilated kernel \(kernelHeight)x\(kernelWidth) (dilation \(dilationY), \(dilationX)) does not fit "
                 + "input \(inputHeight)x\(inputWidth) padded by (\(padY), \(padX))"
         )

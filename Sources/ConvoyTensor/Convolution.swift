@@ -4,8 +4,10 @@
 /// Same result as `DirectConvolution` (correlation, PyTorch semantics) up to float rounding.
 ///
 /// For each image `n` and group `g`, the output positions are walked in tiles of at most
-/// `workspace.tileColumns` columns. Each tile is packed by `Im2col.pack` into the workspace and
-/// multiplied by the group's weights, writing straight into the NCHW output:
+/// `workspace.tileColumns` columns (narrower when `workspace.tileFloatBudget` asks for
+/// cache-sized tiles; see `Workspace.columnsPerTile(rows:columns:)`). Each tile is packed by
+/// `Im2col.pack` into the workspace and multiplied by the group's weights, writing straight into
+/// the NCHW output:
 ///
 ///     C[M × tileN] = A[M × K] · B[K × tileN] (+ bias)
 ///
@@ -17,8 +19,9 @@
 ///   `(n, g · M, tileStart)`, with `ldc = outputHeight · outputWidth`.
 ///
 /// The workspace therefore never holds more than `K × tileColumns` floats, whatever the batch or
-/// frame size. A pointwise layer (1×1 kernel, stride 1, no padding) skips im2col: its B is the
-/// input itself with `ldb = inputHeight · inputWidth`.
+/// frame size. A pointwise layer (1×1 kernel, stride 1, no padding) skips im2col and the
+/// workspace: its B is the group's input channels themselves, `[K × H·W]` with
+/// `ldb = inputHeight · inputWidth`, in one GEMM per image and group.
 public enum Convolution {
     /// Convolves a batch into a preallocated output.
     ///
@@ -29,7 +32,8 @@ public enum Convolution {
     ///   - geometry: sizes, stride, padding, dilation, groups and border mode.
     ///   - output: `[batch, outChannels, outputHeight, outputWidth]`, overwritten; must not share
     ///     storage with `input` or `weight`.
-    ///   - workspace: scratch for im2col tiles; its `tileColumns` sets the tile size.
+    ///   - workspace: scratch for im2col tiles; its `columnsPerTile(rows:columns:)` sets the tile
+    ///     size.
     ///   - gemm: the matrix multiplier.
     public static func forward(
         input: Tensor,
@@ -56,8 +60,8 @@ public enum Convolution {
         let columnsPerImage = geometry.columnsPerImage
         let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
         let groupInputSize = geometry.inChannelsPerGroup * geometry.inputHeight * geometry.inputWidth
-        let tile = min(workspace.tileColumns, columnsPerImage)
         let pointwise = geometry.isPointwise
+        let tile = pointwise ? columnsPerImage : workspace.columnsPerTile(rows: k, columns: columnsPerImage)
         let columns: UnsafeMutablePointer<Float>? = pointwise ? nil : workspace.floats(k * tile)
 
         for n in 0..<geometry.batch {

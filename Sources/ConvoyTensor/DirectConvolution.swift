@@ -39,11 +39,13 @@ public enum DirectConvolution {
                         for cg in 0..<inPerGroup {
                             let c = group * inPerGroup + cg
                             for i in 0..<g.kernelHeight {
-                                guard let iy = g.border.sourceIndex(oy * g.strideY + i * g.dilationY - g.padY, count: g.inputHeight) else {
+                                let row = oy * g.strideY + i * g.dilationY - g.padY
+                                guard let iy = g.border.sourceIndex(row, count: g.inputHeight) else {
                                     continue
                                 }
                                 for j in 0..<g.kernelWidth {
-                                    guard let ix = g.border.sourceIndex(ox * g.strideX + j * g.dilationX - g.padX, count: g.inputWidth) else {
+                                    let column = ox * g.strideX + j * g.dilationX - g.padX
+                                    guard let ix = g.border.sourceIndex(column, count: g.inputWidth) else {
                                         continue
                                     }
                                     let sample = x[((n * g.inChannels + c) * g.inputHeight + iy) * g.inputWidth + ix]

@@ -7,6 +7,11 @@ import CDNNL
 /// `setThreadCount(_:)` on the same thread that will run the multiplications; a setting made on
 /// another thread does not apply. Without a call, OpenMP uses `OMP_NUM_THREADS` or the number of
 /// cores.
+///
+/// Busy machines: GNU OpenMP threads spin while they wait for work. When other processes (or the
+/// codec's threads) compete for the cores, two GEMM threads were measured 20× slower than one on
+/// the 2-core target; `OMP_WAIT_POLICY=passive` in the process environment removes the slowdown.
+/// libgomp reads it when it loads, so it must be set before the process starts.
 public struct OneDNNMatrixMultiplier: MatrixMultiplier, Sendable {
     public init() {}
 
