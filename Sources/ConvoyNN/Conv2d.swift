@@ -136,7 +136,7 @@ public final class Conv2d: Layer {
             bias: bias,
             geometry: geometry(for: input.shape),
             output: output,
-            workspace: context.workspace,
+            workspaces: context.workspaces,
             gemm: context.gemm
         )
     }

@@ -9,22 +9,28 @@ public final class ExecutionContext {
     public let gemm: MatrixMultiplier
 
     /// Scratch for im2col tiles, shared by all layers run with this context.
-    public let workspace: Workspace
+    public var workspace: Workspace { workspaces[0] }
+
+    /// One workspace per convolution worker: convolutions share their tiles among this many
+    /// threads (see `Convolution.forward(…workspaces:…)`).
+    public let workspaces: [Workspace]
 
     /// Creates a context with a fresh workspace.
     ///
     /// - Parameters:
     ///   - gemm: the matrix multiplier; oneDNN by default.
     ///   - tileColumns: the most output positions per im2col tile (see `Workspace`).
-    public init(gemm: MatrixMultiplier = OneDNNMatrixMultiplier(), tileColumns: Int = 65_536) {
+    ///   - threads: worker threads for each convolution (1 runs on the calling thread only).
+    public init(gemm: MatrixMultiplier = OneDNNMatrixMultiplier(), tileColumns: Int = 65_536, threads: Int = 1) {
+        precondition(threads >= 1, "ExecutionContext needs at least one thread, got \(threads)")
         self.gemm = gemm
-        self.workspace = Workspace(tileColumns: tileColumns)
+        workspaces = (0..<threads).map { _ in Workspace(tileColumns: tileColumns) }
     }
 
     /// Creates a context around a workspace configured by the caller (for instance with another
     /// `tileFloatBudget`).
     public init(gemm: MatrixMultiplier, workspace: Workspace) {
         self.gemm = gemm
-        self.workspace = workspace
+        workspaces = [workspace]
     }
 }

@@ -120,8 +120,10 @@ public final class FilterRunner {
         Stage.start("convoy.filter", group: stages) {
             failure.run {
                 defer { filtered.close() }
-                OneDNNMatrixMultiplier.setThreadCount(gemmThreads)
-                let context = ExecutionContext()
+                // Convoy shares each convolution's tiles among its own workers, each running
+                // single-threaded GEMMs; oneDNN's OpenMP threads would spin between calls.
+                OneDNNMatrixMultiplier.setThreadCount(1)
+                let context = ExecutionContext(threads: gemmThreads)
                 let batchers = groups.map { FrameBatcher(group: $0, capacity: batch) }
                 var results: [Tensor?] = Array(repeating: nil, count: groups.count)
                 var pending: [PlanarImage] = []

@@ -51,8 +51,9 @@ public final class FrameBatcher {
                     let row = source + y * plane.width
                     let out = destination + y * plane.stride
                     for x in 0..<plane.width {
-                        let level = (row[x] * 255 + 0.5).rounded(.down)
-                        // Written so that NaN lands on 0 rather than trapping.
+                        // Round half up: for positive values truncation is floor. Written so
+                        // that NaN lands on 0 rather than trapping.
+                        let level = row[x] * 255 + 0.5
                         out[x] = level > 0 ? (level < 255 ? UInt8(level) : 255) : 0
                     }
                 }

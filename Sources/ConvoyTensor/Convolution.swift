@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The fast 2-D convolution, computed as deep-learning frameworks do: im2col into a reusable
 /// workspace, then a matrix multiply (SGEMM) per tile.
 ///
@@ -44,6 +46,27 @@ public enum Convolution {
         workspace: Workspace,
         gemm: MatrixMultiplier
     ) {
+        forward(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
+                workspaces: [workspace], gemm: gemm)
+    }
+
+    /// Convolves a batch into a preallocated output, sharing the tiles among one worker thread per
+    /// workspace.
+    ///
+    /// The tiles of all images and groups are dealt round-robin to `workspaces.count` workers;
+    /// each packs its tiles into its own workspace and runs its own single-threaded GEMMs
+    /// (`MatrixMultiplier.prepareWorkerThread()`), so im2col and GEMM both use every worker and no
+    /// GEMM library threads wait idle between calls. Tiles write disjoint parts of the output.
+    public static func forward(
+        input: Tensor,
+        weight: Tensor,
+        bias: Tensor?,
+        geometry: Conv2dGeometry,
+        output: Tensor,
+        workspaces: [Workspace],
+        gemm: MatrixMultiplier
+    ) {
+        precondition(!workspaces.isEmpty, "Convolution needs at least one workspace")
         precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
         precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
         precondition(output.shape == geometry.outputShape, "Output \(output.shape) does not match geometry \(geometry.outputShape)")
@@ -58,64 +81,84 @@ public enum Convolution {
         let m = geometry.outChannelsPerGroup
         let k = geometry.rowsPerGroup
         let columnsPerImage = geometry.columnsPerImage
-        let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
-        let groupInputSize = geometry.inChannelsPerGroup * geometry.inputHeight * geometry.inputWidth
         let pointwise = geometry.isPointwise
-        let tile = pointwise ? columnsPerImage : workspace.columnsPerTile(rows: k, columns: columnsPerImage)
-        let columns: UnsafeMutablePointer<Float>? = pointwise ? nil : workspace.floats(k * tile)
+        let tile = pointwise ? columnsPerImage : workspaces[0].columnsPerTile(rows: k, columns: columnsPerImage)
+        let tilesPerGroup = (columnsPerImage + tile - 1) / tile
+        let tasks = geometry.batch * geometry.groups * tilesPerGroup
+        let workers = min(workspaces.count, tasks)
 
-        for n in 0..<geometry.batch {
-            let image = UnsafePointer(input.pointer + n * imageSize)
-            for group in 0..<geometry.groups {
-                let groupWeights = UnsafePointer(weight.pointer + group * m * k)
-                let groupOutput = output.pointer + (n * geometry.outChannels + group * m) * columnsPerImage
-                var tileStart = 0
-                while tileStart < columnsPerImage {
-                    let tileN = min(tile, columnsPerImage - tileStart)
-                    let b: UnsafePointer<Float>
-                    let ldb: Int
-                    if let columns = columns {
-                        Im2col.pack(
-                            geometry: geometry,
-                            image: image,
-                            group: group,
-                            columnStart: tileStart,
-                            columnCount: tileN,
-                            into: columns
-                        )
-                        b = UnsafePointer(columns)
-                        ldb = tileN
-                    } else {
-                        b = image + group * groupInputSize + tileStart
-                        ldb = columnsPerImage
-                    }
-                    let c = groupOutput + tileStart
-                    var beta: Float = 0
-                    if let bias = bias {
-                        for row in 0..<m {
-                            (c + row * columnsPerImage).update(repeating: bias.pointer[group * m + row], count: tileN)
-                        }
-                        beta = 1
-                    }
-                    // Row-major: A [m × k] weights, B [k × tileN] columns, C [m × tileN] output.
-                    gemm.multiply(
-                        transposeA: false,
-                        transposeB: false,
-                        m: m,
-                        n: tileN,
-                        k: k,
-                        alpha: 1,
-                        a: groupWeights,
-                        lda: k,
-                        b: b,
-                        ldb: ldb,
-                        beta: beta,
-                        c: c,
-                        ldc: columnsPerImage
-                    )
-                    tileStart += tileN
-                }
+        let run = { (worker: Int) in
+            let workspace = workspaces[worker]
+            let columns: UnsafeMutablePointer<Float>? = pointwise ? nil : workspace.floats(k * tile)
+            var task = worker
+            while task < tasks {
+                let tileIndex = task % tilesPerGroup
+                let group = (task / tilesPerGroup) % geometry.groups
+                let n = task / (tilesPerGroup * geometry.groups)
+                let tileStart = tileIndex * tile
+                convolveTile(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
+                             n: n, group: group, tileStart: tileStart, tileN: min(tile, columnsPerImage - tileStart),
+                             columns: columns, gemm: gemm)
+                task += workers
             }
         }
+        if workers <= 1 {
+            run(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                gemm.prepareWorkerThread()
+                run(worker)
+            }
+        }
+    }
+
+    /// One tile: im2col of output positions `tileStart ..< tileStart + tileN` of image `n`, group
+    /// `group`, then one GEMM writing them into the output.
+    private static func convolveTile(
+        input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2dGeometry, output: Tensor,
+        n: Int, group: Int, tileStart: Int, tileN: Int, columns: UnsafeMutablePointer<Float>?, gemm: MatrixMultiplier
+    ) {
+        let m = geometry.outChannelsPerGroup
+        let k = geometry.rowsPerGroup
+        let columnsPerImage = geometry.columnsPerImage
+        let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
+        let groupInputSize = geometry.inChannelsPerGroup * geometry.inputHeight * geometry.inputWidth
+        let image = UnsafePointer(input.pointer + n * imageSize)
+        let groupWeights = UnsafePointer(weight.pointer + group * m * k)
+        let groupOutput = output.pointer + (n * geometry.outChannels + group * m) * columnsPerImage
+        let b: UnsafePointer<Float>
+        let ldb: Int
+        if let columns = columns {
+            Im2col.pack(geometry: geometry, image: image, group: group, columnStart: tileStart, columnCount: tileN, into: columns)
+            b = UnsafePointer(columns)
+            ldb = tileN
+        } else {
+            b = image + group * groupInputSize + tileStart
+            ldb = columnsPerImage
+        }
+        let c = groupOutput + tileStart
+        var beta: Float = 0
+        if let bias = bias {
+            for row in 0..<m {
+                (c + row * columnsPerImage).update(repeating: bias.pointer[group * m + row], count: tileN)
+            }
+            beta = 1
+        }
+        // Row-major: A [m × k] weights, B [k × tileN] columns, C [m × tileN] output.
+        gemm.multiply(
+            transposeA: false,
+            transposeB: false,
+            m: m,
+            n: tileN,
+            k: k,
+            alpha: 1,
+            a: groupWeights,
+            lda: k,
+            b: b,
+            ldb: ldb,
+            beta: beta,
+            c: c,
+            ldc: columnsPerImage
+        )
     }
 }

@@ -14,6 +14,9 @@
 /// Implementations must not retain the pointers beyond the call. Arguments that break these
 /// rules are programmer errors and stop the program.
 public protocol MatrixMultiplier {
+    /// Readies the calling thread to run GEMMs as one worker of a parallel convolution.
+    func prepareWorkerThread()
+
     /// Computes `C = alpha · op(A) · op(B) + beta · C`; see the protocol documentation.
     func multiply(
         transposeA: Bool,
@@ -33,6 +36,10 @@ public protocol MatrixMultiplier {
 }
 
 extension MatrixMultiplier {
+    /// Called once on each worker thread before it runs GEMMs of its own share of a parallel
+    /// convolution; a library with its own thread pool limits itself to the calling thread here.
+    public func prepareWorkerThread() {}
+
     /// Stops the program when GEMM arguments are inconsistent (shared by the conforming types).
     func checkArguments(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) {
         precondition(m >= 0 && n >= 0 && k >= 0, "GEMM sizes must be non-negative, got m \(m), n \(n), k \(k)")

@@ -72,6 +72,12 @@ public struct OneDNNMatrixMultiplier: MatrixMultiplier, Sendable {
     /// OpenMP keeps this setting per thread: call it on the thread that runs the convolutions.
     ///
     /// - Precondition: `count >= 1`.
+    /// Workers of a parallel convolution each run single-threaded GEMMs: oneDNN's OpenMP team
+    /// would otherwise start on every worker and spin between calls.
+    public func prepareWorkerThread() {
+        OneDNNMatrixMultiplier.setThreadCount(1)
+    }
+
     public static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "Thread count must be at least 1, got \(count)")
         omp_set_num_threads(Int32(clamping: count))

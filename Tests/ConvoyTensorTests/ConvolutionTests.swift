@@ -8,11 +8,12 @@ final class ConvolutionTests: XCTestCase {
         var hasBias: Bool
         var tileColumns: Int
         var useReferenceGEMM: Bool
+        var workers = 1
 
         var description: String {
             let g = geometry
             return "in \(g.inputShape) w \(g.weightShape) stride (\(g.strideY), \(g.strideX)) pad (\(g.padY), \(g.padX)) "
-                + "dilation (\(g.dilationY), \(g.dilationX)) groups \(g.groups) \(g.border) bias \(hasBias) tile \(tileColumns)"
+                + "dilation (\(g.dilationY), \(g.dilationX)) groups \(g.groups) \(g.border) bias \(hasBias) tile \(tileColumns) workers \(workers)"
         }
     }
 
@@ -29,7 +30,7 @@ final class ConvolutionTests: XCTestCase {
         let gemm: MatrixMultiplier = testCase.useReferenceGEMM ? ReferenceMatrixMultiplier() : OneDNNMatrixMultiplier()
         Convolution.forward(
             input: input, weight: weight, bias: bias, geometry: g, output: output,
-            workspace: Workspace(tileColumns: testCase.tileColumns), gemm: gemm
+            workspaces: (0..<testCase.workers).map { _ in Workspace(tileColumns: testCase.tileColumns) }, gemm: gemm
         )
         let want = expected.array
         let got = output.array
@@ -89,7 +90,8 @@ final class ConvolutionTests: XCTestCase {
                 geometry: geometry,
                 hasBias: Bool.random(using: &random),
                 tileColumns: tiles.randomElement(using: &random)!,
-                useReferenceGEMM: index % 8 == 0
+                useReferenceGEMM: index % 8 == 0,
+                workers: 1 + index % 3
             ), random: &random)
         }
     }
