@@ -6,3 +6,4 @@ import ConvoyTensor
 extension FilterSpace: ExpressibleByArgument {}
 extension BorderMode: ExpressibleByArgument {}
 extension ProgressMode: ExpressibleByArgument {}
+extension ChromaMode: ExpressibleByArgument {}

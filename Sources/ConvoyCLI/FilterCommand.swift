@@ -11,7 +11,7 @@ struct FilterCommand: ParsableCommand {
         discussion: """
         Examples:
           convoy filter in.mp4 -o out.mp4 --kernel gaussian:sigma=1.5
-          convoy filter in.mp4 -o edges.mp4 --kernel sobel --space luma
+          convoy filter in.mp4 -o edges.mp4 --kernel sobel --space luma --chroma neutral
           convoy filter in.mp4 -o out.mp4 --kernel "[1 2 1; 2 4 2; 1 2 1]/16" --kernel sharpen
           ffmpeg -i in.mkv -f nut - | convoy filter - -o out.mp4 --kernel box:size=5
 
@@ -29,6 +29,9 @@ struct FilterCommand: ParsableCommand {
     @Option(help: "The planes to filter: rgb (R, G and B), yuv (each stored plane) or luma (Y only, chroma kept).")
     var space: FilterSpace = .rgb
 
+    @Option(help: "With --space luma: keep the chroma as it is, or make it neutral grey so that only the filtered luma shows (for edge maps).")
+    var chroma: ChromaMode = .keep
+
     @Option(help: "How samples outside the frame are read: replicate (the nearest edge pixel), reflect (mirrored) or zero.")
     var border: BorderMode = .replicate
 
@@ -38,6 +41,7 @@ struct FilterCommand: ParsableCommand {
 
     func validate() throws {
         if kernels.isEmpty { throw ValidationError("Give at least one --kernel.") }
+        if chroma == .neutral && space != .luma { throw ValidationError("--chroma neutral needs --space luma.") }
     }
 
     func run() throws {
@@ -48,6 +52,7 @@ struct FilterCommand: ParsableCommand {
             job.format = outputOptions.format
             job.overwrite = outputOptions.overwrite
             job.space = space
+            job.chroma = chroma
             job.encoder = encoderOptions.settings()
             runOptions.apply(to: &job, defaultBatch: 8)
             let summary = try FilterRunner(job: job).run()

@@ -35,6 +35,7 @@ struct RunCommand: ParsableCommand {
             job.format = outputOptions.format ?? spec.format
             job.overwrite = outputOptions.overwrite
             job.space = spec.space
+            job.chroma = spec.chroma
             let base = spec.encoder.map {
                 EncoderSettings(codec: $0.codec, crf: $0.crf, preset: $0.preset, bitrate: $0.bitrate, pixelFormat: $0.pixFmt)
             }

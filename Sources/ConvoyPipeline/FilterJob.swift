@@ -15,6 +15,8 @@ public struct FilterJob {
     public var overwrite = false
     /// Which planes are filtered.
     public var space: FilterSpace = .rgb
+    /// With `space == .luma`: keep chroma or make it neutral grey.
+    public var chroma: ChromaMode = .keep
     /// Frames per batch tensor.
     public var batch = 8
     /// Makes the layer that filters one plane group, shaped `[B, 1, H, W]` in and out (each plane

@@ -65,6 +65,7 @@ public final class FilterRunner {
         let gemmThreads = job.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let batch = job.batch
         let inputName = job.input
+        let neutralChroma = job.space == .luma && job.chroma == .neutral
         let stages = DispatchGroup()
 
         Stage.start("convoy.decode", group: stages) {
@@ -142,6 +143,9 @@ public final class FilterRunner {
                         results[index] = result
                         layer.forward(planes, into: result, context: context)
                         FrameBatcher.unpack(result.reshaped(packed.shape), into: pending, group: group)
+                    }
+                    if neutralChroma {
+                        for image in pending { image.fillChroma(128) }
                     }
                     counts.framesProcessed += pending.count
                     for image in pending where !filtered.push(image) { return false }

@@ -43,6 +43,8 @@ public struct PipelineSpec: Decodable, Equatable {
     }
 
     public var space: FilterSpace
+    /// With `space: luma`, whether chroma is kept or made neutral grey.
+    public var chroma: ChromaMode
     public var border: BorderMode
     public var batch: Int
     /// Kernel specs, as `--kernel` takes them, applied in order.
@@ -52,13 +54,17 @@ public struct PipelineSpec: Decodable, Equatable {
     public var encoder: Encoder?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case space, border, batch, kernels, format, encoder
+        case space, chroma, border, batch, kernels, format, encoder
     }
 
     public init(from decoder: Decoder) throws {
         try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: CodingKeys.self)
         space = try container.decodeIfPresent(FilterSpace.self, forKey: .space) ?? .rgb
+        chroma = try container.decodeIfPresent(ChromaMode.self, forKey: .chroma) ?? .keep
+        if chroma == .neutral && space != .luma {
+            throw DecodingError.dataCorruptedError(forKey: .chroma, in: container, debugDescription: "chroma: neutral needs space: luma")
+        }
         let borderName = try container.decodeIfPresent(String.self, forKey: .border) ?? BorderMode.replicate.rawValue
         guard let border = BorderMode(rawValue: borderName) else {
             throw DecodingError.dataCorruptedError(forKey: .border, in: container, debugDescription:

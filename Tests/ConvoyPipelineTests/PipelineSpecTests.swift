@@ -39,6 +39,8 @@ final class PipelineSpecTests: XCTestCase {
         XCTAssertEqual(spec.border, .replicate)
         XCTAssertEqual(spec.batch, 8)
         XCTAssertNil(spec.encoder)
+        XCTAssertEqual(spec.chroma, .keep)
+        XCTAssertEqual(try PipelineSpec.parse("kernels: [sobel]\nspace: luma\nchroma: neutral", name: "p.yaml").chroma, .neutral)
     }
 
     func testBadFilesNameTheFileAndTheProblem() {
@@ -52,6 +54,8 @@ final class PipelineSpecTests: XCTestCase {
             ("kernels: [box]\nborder: wrap", "unknown border"),
             ("kernels: [box]\nspace: hsv", "space"),
             ("kernels: [box]\nbatch: 0", "batch"),
+            ("kernels: [box]\nchroma: neutral", "needs space: luma"),
+            ("kernels: [box]\nspace: luma\nchroma: grey", "chroma"),
             ("kernels: [box]\nbatch: many", "batch"),
             ("kernels: [box", "not a valid pipeline file"),
             ("- just\n- a list", "p.yaml"),
