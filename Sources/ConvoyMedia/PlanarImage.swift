@@ -56,6 +56,14 @@ public final class PlanarImage {
         (buffer + planes[index].offset).assumingMemoryBound(to: UInt8.self)
     }
 
+    /// Sets every chroma sample (planes 1 and 2 of a YUV image) to `level`; 128 is neutral grey.
+    public func fillChroma(_ level: UInt8) {
+        guard !isGBR else { return }
+        for index in planes.indices.dropFirst().prefix(2) {
+            plane(index).update(repeating: level, count: planes[index].stride * planes[index].height)
+        }
+    }
+
     /// Plane pointers and strides in the order FFmpeg stores this pixel format (GBRP keeps G, B, R).
     func ffmpegPlanes() -> (pointers: [UnsafeMutablePointer<UInt8>?], strides: [Int32]) {
         let order = isGBR ? [1, 2, 0] : Array(0..<planes.count)
