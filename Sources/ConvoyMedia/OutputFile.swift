@@ -71,7 +71,9 @@ public final class OutputFile {
     public func addCopiedStream(from input: InputFile, index: Int) throws -> Bool {
         let source = input.stream(index)
         let codecID = source.pointee.codecpar.pointee.codec_id
-        if avformat_query_codec(context.pointee.oformat, codecID, FF_COMPLIANCE_NORMAL) != 1 { return false }
+        // 1: it takes the codec; 0: it does not; < 0: it cannot say (mpegts), so ask whether it takes that kind of stream.
+        let verdict = avformat_query_codec(context.pointee.oformat, codecID, FF_COMPLIANCE_NORMAL)
+        if verdict == 0 || (verdict < 0 && av_guess_codec(context.pointee.oformat, nil, nil, nil, source.pointee.codecpar.pointee.codec_type) == AV_CODEC_ID_NONE) { return false }
         guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
         try check(avcodec_parameters_copy(stream.pointee.codecpar, source.pointee.codecpar), "avcodec_parameters_copy")
         stream.pointee.codecpar.pointee.codec_tag = 0
