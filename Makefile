@@ -37,7 +37,10 @@ build: deps
 
 test: build
 	$(SWIFT) build -c $(CONFIG) --build-tests
-	CONVOY_BIN=$(CURDIR)/$(BIN)/convoy $(SWIFT) test -c $(CONFIG) --skip-build --parallel --num-workers 2
+	CONVOY_BIN=$(CURDIR)/$(BIN)/convoy $(SWIFT) test -c $(CONFIG) --skip-build --parallel --num-workers 2 \
+	  --disable-swift-testing --xunit-output $(BIN)/tests.xml
+	@sed -n 's/.*<testsuite [^>]*tests="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2/p' $(BIN)/tests.xml | \
+	  { read total failed; echo "tests: $$((total - failed)) passed, $$failed failed"; }
 
 # A 10-second 1280×720 test pattern with a sine tone, made with ffmpeg's generators.
 sample: $(SAMPLE)

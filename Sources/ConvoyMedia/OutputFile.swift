@@ -62,6 +62,9 @@ public final class OutputFile {
         try check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context), "avcodec_parameters_from_context")
         stream.pointee.time_base = encoder.timeBase
         stream.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio
+        // As ffmpeg does: containers derive default frame durations (mkv) from the average rate.
+        let rate = encoder.context.pointee.framerate
+        if rate.num > 0, rate.den > 0 { stream.pointee.avg_frame_rate = rate }
         sourceTimeBases.append(encoder.timeBase)
         return Int(stream.pointee.index)
     }

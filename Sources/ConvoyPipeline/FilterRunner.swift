@@ -62,6 +62,8 @@ public final class FilterRunner {
         let progress = ProgressReporter(mode: job.progress, duration: input.duration ?? video.duration)
         let counts = StageCounters()
         let timeBase = decoder.timeBase
+        // One frame period in the stream's time base, for frames whose duration is unknown.
+        let framePeriod = Timestamps.period(frameRate: decoder.frameRate, timeBase: timeBase)
         let gemmThreads = job.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let batch = job.batch
         let inputName = job.input
@@ -83,6 +85,8 @@ public final class FilterRunner {
                             try scaler.convert(frame, into: image)
                             let stamp = frame.bestEffortTimestamp ?? last.map { $0 + max(1, frame.pointer.pointee.pkt_duration) } ?? 0
                             image.timestamp = stamp
+                            let own = frame.pointer.pointee.pkt_duration
+                            image.duration = own > 0 ? own : framePeriod
                             last = stamp
                             counts.framesDecoded += 1
                             if !decoded.push(image) { return false }
@@ -164,10 +168,17 @@ public final class FilterRunner {
             failure.run {
                 let scaler = Scaler(color: decoder.color)
                 var lastTime = 0.0
-                let write: (Packet) throws -> Void = { packet in try output.write(packet, to: 0) }
+                var durations = PacketDurations()
+                let write: (Packet) throws -> Void = { packet in
+                    if packet.pointer.pointee.duration <= 0 {
+                        packet.pointer.pointee.duration = durations.duration(for: packet.pointer.pointee.pts)
+                    }
+                    try output.write(packet, to: 0)
+                }
                 while let image = filtered.pop() {
                     let frame = try scaler.convert(image, width: width, height: height, pixelFormat: encoder.pixelFormat)
                     frame.pointer.pointee.pts = image.timestamp ?? 0
+                    durations.sent(pts: frame.pointer.pointee.pts, duration: image.duration)
                     try encoder.encode(frame, write: write)
                     counts.framesWritten += 1
                     lastTime = Timestamps.seconds(image.timestamp ?? 0, timeBase)
