@@ -7,7 +7,7 @@ let package = Package(
     name: "Convoy",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
+        .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
         .executable(name: "convoy", targets: ["ConvoyCLI"]),
         .executable(name: "edge-energy", targets: ["EdgeEnergy"]),
     ],
@@ -25,10 +25,14 @@ let package = Package(
         .target(name: "ConvoyTensor", dependencies: ["CDNNL"]),
         .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"]),
         .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"]),
+        .target(
+            name: "ConvoyWeights",
+            dependencies: ["ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "ConvoyMedia", dependencies: ["CFFmpeg"]),
         .target(
             name: "ConvoyPipeline",
-            dependencies: ["ConvoyMedia", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "ConvoyCLI",
@@ -36,7 +40,8 @@ let package = Package(
         ),
         .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline"], path: "Samples/EdgeEnergy"),
         .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),
-        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN"]),
+        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN"], exclude: ["Fixtures/generate.py"], resources: [.copy("Fixtures/data")]),
+        .testTarget(name: "ConvoyWeightsTests", dependencies: ["ConvoyWeights"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters"]),
         .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia"]),
         .testTarget(name: "ConvoyPipelineTests", dependencies: ["ConvoyPipeline"]),
