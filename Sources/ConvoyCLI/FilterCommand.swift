@@ -47,12 +47,10 @@ struct FilterCommand: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             let parsed = try KernelChain.parse(kernels)
-            var job = FilterJob(input: input, output: outputOptions.output,
-                                makeLayer: KernelChain.layerFactory(kernels: parsed, border: border))
+            let processor = KernelProcessor(kernels: parsed, border: border, space: space, chroma: chroma)
+            var job = FilterJob(input: input, output: outputOptions.output, processor: processor)
             job.format = outputOptions.format
             job.overwrite = outputOptions.overwrite
-            job.space = space
-            job.chroma = chroma
             job.encoder = encoderOptions.settings()
             runOptions.apply(to: &job, defaultBatch: 8)
             let summary = try FilterRunner(job: job).run()

@@ -30,12 +30,10 @@ struct RunCommand: ParsableCommand {
         try Failure.guarded {
             let spec = try PipelineSpec.load(path: pipeline)
             let parsed = try KernelChain.parse(spec.kernels)
-            var job = FilterJob(input: input, output: outputOptions.output,
-                                makeLayer: KernelChain.layerFactory(kernels: parsed, border: spec.border))
+            let processor = KernelProcessor(kernels: parsed, border: spec.border, space: spec.space, chroma: spec.chroma)
+            var job = FilterJob(input: input, output: outputOptions.output, processor: processor)
             job.format = outputOptions.format ?? spec.format
             job.overwrite = outputOptions.overwrite
-            job.space = spec.space
-            job.chroma = spec.chroma
             let base = spec.encoder.map {
                 EncoderSettings(codec: $0.codec, crf: $0.crf, preset: $0.preset, bitrate: $0.bitrate, pixelFormat: $0.pixFmt)
             }

@@ -22,6 +22,8 @@ public final class PlanarImage {
     public var timestamp: Int64?
     /// Duration in the source stream's time base (0 when unknown).
     public var duration: Int64 = 0
+    /// The frame's position among the decoded frames of its stream, counting from 0.
+    public var index = 0
 
     /// Allocates an image of `width`×`height` in `pixelFormat`, which must be planar 8-bit.
     public init(width: Int, height: Int, pixelFormat: AVPixelFormat) {

@@ -2,6 +2,9 @@ import CFFmpeg
 
 /// The 8-bit planar pixel format frames are held in while they are filtered.
 public enum WorkingFormat {
+    /// A pixel format, as FFmpeg numbers them.
+    public typealias Format = AVPixelFormat
+
     /// Planar RGB (stored by FFmpeg as G, B, R planes; `PlanarImage` presents them as R, G, B).
     public static let rgb = AV_PIX_FMT_GBRP
 

@@ -1,9 +1,7 @@
 import ConvoyMedia
-import ConvoyNN
-import ConvoyTensor
 
-/// Everything one `convoy filter` or `convoy run` needs: where frames come from and go, which
-/// planes are filtered, by what, in batches of how many, and how the result is encoded.
+/// Everything one `convoy filter` or `convoy run` needs: where frames come from and go, what is
+/// done to them, in batches of how many, and how the result is encoded.
 public struct FilterJob {
     /// Input file or URL; `-` reads a container from standard input.
     public var input: String
@@ -13,23 +11,19 @@ public struct FilterJob {
     public var format: String?
     /// Replace an existing output (never the input).
     public var overwrite = false
-    /// Which planes are filtered.
-    public var space: FilterSpace = .rgb
-    /// With `space == .luma`: keep chroma or make it neutral grey.
-    public var chroma: ChromaMode = .keep
+    /// What the filter stage does to each batch (fixed kernels or a learned model).
+    public var processor: FrameProcessor
     /// Frames per batch tensor.
     public var batch = 8
-    /// Makes the layer that filters one plane group, shaped `[B, 1, H, W]` in and out (each plane
-    /// filtered on its own). Called once per plane group.
-    public var makeLayer: () throws -> Layer
     public var encoder = EncoderSettings()
-    /// Threads for the convolution (GEMM); nil uses every core.
+    /// Threads for the convolution (and the codecs); nil uses every core for the convolution and
+    /// lets FFmpeg choose for the codecs.
     public var threads: Int?
     public var progress: ProgressMode = .auto
 
-    public init(input: String, output: String, makeLayer: @escaping () throws -> Layer) {
+    public init(input: String, output: String, processor: FrameProcessor) {
         self.input = input
         self.output = output
-        self.makeLayer = makeLayer
+        self.processor = processor
     }
 }

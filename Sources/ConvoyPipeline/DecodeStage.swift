@@ -1,0 +1,87 @@
+import ConvoyMedia
+import Foundation
+
+/// The decoder stage shared by every runner: reads the input, decodes its video stream, converts
+/// each frame to a working `PlanarImage` and pushes it into a bounded queue (waiting while the
+/// queue is full). Packets of other streams go to `copyPacket`, if given.
+///
+/// As ffmpeg does, a damaged packet is counted and skipped, and a read error ends the input: what
+/// decoded before it is still processed.
+final class DecodeStage {
+    let input: InputFile
+    let decoder: VideoDecoder
+    let workingFormat: WorkingFormat.Format
+    /// One frame period in the stream's time base, for frames whose duration is unknown.
+    let framePeriod: Int64
+
+    /// Opens `name` and its video decoder; frames will be converted for `space`.
+    init(input name: String, space: FilterSpace, threads: Int) throws {
+        do {
+            input = try InputFile(name)
+            decoder = try VideoDecoder(input: input, threads: threads)
+        } catch {
+            throw MediaErrors.input(error, name: name)
+        }
+        workingFormat = space == .rgb ? WorkingFormat.rgb : WorkingFormat.yuv(for: decoder.pixelFormat)
+        framePeriod = Timestamps.period(frameRate: decoder.frameRate, timeBase: decoder.timeBase)
+    }
+
+    var width: Int { decoder.width }
+    var height: Int { decoder.height }
+
+    /// A blank image in the working format: the plane layout every decoded frame has.
+    func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
+
+    /// Decodes to the end (or until `queue` is cancelled), keeping every `every`-th frame, then
+    /// closes the queue.
+    func run(into queue: BoundedQueue<PlanarImage>, every: Int = 1, counts: StageCounters,
+             copyPacket: ((Packet) throws -> Void)? = nil) throws {
+        defer { queue.close() }
+        let scaler = Scaler(color: decoder.color)
+        let packet = Packet()
+        var last: Int64? = nil
+        var index = 0
+        func drain() throws -> Bool {
+            while true {
+                switch try decoder.receive() {
+                case .needsInput, .endOfStream: return true
+                case .frame(let frame):
+                    counts.framesDecoded += 1
+                    let stamp = frame.bestEffortTimestamp ?? last.map { $0 + max(1, frame.pointer.pointee.pkt_duration) } ?? 0
+                    last = stamp
+                    index += 1
+                    guard (index - 1) % every == 0 else { continue }
+                    let image = makeImage()
+                    try scaler.convert(frame, into: image)
+                    image.timestamp = stamp
+                    image.index = index - 1
+                    let own = frame.pointer.pointee.pkt_duration
+                    image.duration = own > 0 ? own : framePeriod
+                    if !queue.push(image) { return false }
+                }
+            }
+        }
+        func readNext() -> Bool {
+            do { return try input.read(into: packet) } catch {
+                counts.truncated = true
+                Log.warning("\(input.name): reading stopped early (\(error)); the output keeps the frames decoded before that point.")
+                return false
+            }
+        }
+        while readNext() {
+            if packet.streamIndex == input.videoStreamIndex {
+                do {
+                    try decoder.send(packet)
+                } catch let error as FFmpegError where error.code != -ENOMEM {
+                    counts.decodeErrors += 1
+                    Log.warning("\(input.name): damaged video packet at \(Timestamps.seconds(packet.pointer.pointee.pts, decoder.timeBase)) s skipped (\(error.reason)).")
+                }
+                if try !drain() { return }
+            } else if let copyPacket {
+                try copyPacket(packet)
+            }
+        }
+        try decoder.send(nil)
+        _ = try drain()
+    }
+}

@@ -1,0 +1,18 @@
+import ConvoyMedia
+import ConvoyNN
+
+/// What the filter stage does to each batch of decoded frames: fixed kernels on planes
+/// (`KernelProcessor`) or a learned network whose output is a picture (`ModelProcessor`).
+///
+/// A processor is prepared once, on the filter thread, then called batch after batch there.
+public protocol FrameProcessor: AnyObject {
+    /// The planes decoded frames are converted to before they reach `process`.
+    var space: FilterSpace { get }
+    /// The size of the pictures `process` returns for frames of `width`×`height`.
+    func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int)
+    /// Readies buffers and layers for frames laid out as `layout`, in batches of up to `batch`.
+    func prepare(layout: [PlanarImage.Plane], batch: Int) throws
+    /// Filters a batch; returns the output pictures in order (the same objects when the size is
+    /// kept), with the input's timestamps and durations.
+    func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage]
+}

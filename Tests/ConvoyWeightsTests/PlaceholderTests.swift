@@ -1,6 +1,0 @@
-import ConvoyWeights
-import XCTest
-
-final class PlaceholderTests: XCTestCase {
-    func testModuleLoads() { XCTAssertTrue(true) }
-}
