@@ -12,6 +12,7 @@ struct ConvoyCommand: ParsableCommand {
         with their timestamps; audio and other streams are copied unchanged.
         """,
         version: "0.1.0",
-        subcommands: [FilterCommand.self, RunCommand.self, KernelsCommand.self, ProbeCommand.self]
+        subcommands: [FilterCommand.self, RunCommand.self, FeaturesCommand.self, PreviewCommand.self, ModelCommand.self,
+                      KernelsCommand.self, ProbeCommand.self]
     )
 }

@@ -33,6 +33,11 @@ struct RunOptions: ParsableArguments {
         job.batch = batch ?? defaultBatch
         job.threads = threads
         job.progress = quiet ? .none : progress
+        configureLogging()
+    }
+
+    /// Sets how much Convoy and FFmpeg print on standard error.
+    func configureLogging() {
         Log.quiet = quiet
         if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.fatalOnly() }
     }

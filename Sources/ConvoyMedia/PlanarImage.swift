@@ -58,6 +58,31 @@ public final class PlanarImage {
         (buffer + planes[index].offset).assumingMemoryBound(to: UInt8.self)
     }
 
+    /// Copies `source` (same pixel format) into this image with its top-left corner at (`x`, `y`),
+    /// clipping at the edges; chroma planes are placed at the subsampled position.
+    public func paste(_ source: PlanarImage, x: Int, y: Int) {
+        precondition(source.pixelFormat == pixelFormat, "paste needs the same pixel format")
+        for index in planes.indices {
+            let scaleX = planes[0].width / max(1, planes[index].width)
+            let scaleY = planes[0].height / max(1, planes[index].height)
+            let originX = x / max(1, scaleX), originY = y / max(1, scaleY)
+            let from = source.planes[index], to = planes[index]
+            let columns = min(from.width, to.width - originX)
+            guard columns > 0, originX >= 0, originY >= 0 else { continue }
+            for row in 0..<min(from.height, to.height - originY) {
+                (plane(index) + (originY + row) * to.stride + originX)
+                    .update(from: source.plane(index) + row * from.stride, count: columns)
+            }
+        }
+    }
+
+    /// Sets every sample of every plane to `level`.
+    public func fill(_ level: UInt8) {
+        for index in planes.indices {
+            plane(index).update(repeating: level, count: planes[index].stride * planes[index].height)
+        }
+    }
+
     /// Sets every chroma sample (planes 1 and 2 of a YUV image) to `level`; 128 is neutral grey.
     public func fillChroma(_ level: UInt8) {
         guard !isGBR else { return }

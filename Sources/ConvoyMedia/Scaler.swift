@@ -58,6 +58,16 @@ public final class Scaler {
         return frame
     }
 
+    /// Scales and converts `image` into `destination` (any size and planar 8-bit format).
+    public func convert(_ image: PlanarImage, into destination: PlanarImage) throws {
+        let sws = try prepare(source: (Int32(image.width), Int32(image.height), image.pixelFormat),
+                              destination: (Int32(destination.width), Int32(destination.height), destination.pixelFormat))
+        let (pointers, strides) = image.ffmpegPlanes()
+        let source: [UnsafePointer<UInt8>?] = pointers.map { UnsafePointer($0) }
+        var (targets, targetStrides) = destination.ffmpegPlanes()
+        try check(sws_scale(sws, source, strides, 0, Int32(image.height), &targets, &targetStrides), "sws_scale")
+    }
+
     private func prepare(source: (Int32, Int32, AVPixelFormat), destination: (Int32, Int32, AVPixelFormat)) throws -> OpaquePointer {
         let wanted = (source.0, source.1, source.2.rawValue, destination.0, destination.1, destination.2.rawValue)
         if let context, wanted == key { return context }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import ConvoyPipeline
+import Foundation
+
+/// `convoy features`: runs a learned network over every frame and writes its feature maps.
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Run a learned network over a video and write each output's per-frame feature maps.",
+        discussion: """
+        The output format follows the name: NAME.npy writes one array [frames, C, H, W] per model output \
+        (NAME.OUTPUT.npy when there are several) with the frame times in NAME.pts.csv; NAME.safetensors \
+        writes one tensor per output and the times as "pts"; any other name is a directory with one .npy \
+        per frame and output and pts.csv.
+
+        Examples:
+          convoy features clip.mp4 --model Samples/Models/tiny.yaml -o feats.npy
+          convoy features clip.mp4 --model net.yaml -o feats.safetensors --pool avg --every 10
+        """
+    )
+
+    @Argument(help: "The input file or URL. Use - to read a container from standard input.")
+    var input: String
+
+    @OptionGroup var model: ModelOption
+
+    @Option(name: .shortAndLong, help: "The output: a .npy file, a .safetensors file, or a directory.")
+    var output: String
+
+    @Option(help: "Keep one value per channel and frame instead of whole maps: avg or max over each map.")
+    var pool: FeaturePool?
+
+    @Option(help: "Process every N-th frame only (1 processes all).")
+    var every = 1
+
+    @Flag(name: .customShort("y"), help: "Replace existing output files.")
+    var overwrite = false
+
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        if model.path == nil { throw ValidationError("Give the network with --model.") }
+        if every < 1 { throw ValidationError("--every must be at least 1.") }
+    }
+
+    func run() throws {
+        try Failure.guarded {
+            let loaded = try ModelFiles.load(model.path!)
+            var job = FeatureJob(input: input, output: output, graph: loaded.graph, inputChannels: loaded.inputChannels)
+            job.pool = pool
+            job.every = every
+            job.overwrite = overwrite
+            job.batch = runOptions.batch ?? 8
+            job.threads = runOptions.threads
+            job.progress = runOptions.quiet ? .none : runOptions.progress
+            runOptions.configureLogging()
+            let summary = try FeatureRunner(job: job).run()
+            Log.info(String(format: "%d frames of features written to %@ in %.2f s (%.1f fps).",
+                            summary.framesWritten, output, summary.seconds, summary.framesPerSecond))
+        }
+    }
+}
+
+extension FeaturePool: ExpressibleByArgument {}

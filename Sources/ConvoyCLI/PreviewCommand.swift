@@ -1,0 +1,50 @@
+import ArgumentParser
+import ConvoyPipeline
+import ConvoyTensor
+
+/// `convoy preview`: a before/after contact sheet.
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Draw a PNG contact sheet of a few frames before and after a filter.",
+        discussion: """
+        Examples:
+          convoy preview clip.mp4 --kernel sobel --space luma --chroma neutral -o sheet.png
+          convoy preview clip.mp4 --model Samples/Models/denoise.yaml -o sheet.png --frames 6
+        """
+    )
+
+    @Argument(help: "The input file or URL.")
+    var input: String
+
+    @OptionGroup var filter: FilterOptions
+
+    @Option(name: .shortAndLong, help: "The PNG file to write.")
+    var output: String
+
+    @Option(help: "How many frames to show, spread evenly over the video.")
+    var frames = 4
+
+    @Option(help: "The width of each picture on the sheet, in pixels.")
+    var width = 480
+
+    @Flag(name: .customShort("y"), help: "Replace the output if it exists.")
+    var overwrite = false
+
+    func validate() throws {
+        try filter.check()
+        if !(1...64).contains(frames) { throw ValidationError("--frames must be between 1 and 64.") }
+        if !(16...4096).contains(width) { throw ValidationError("--width must be between 16 and 4096.") }
+    }
+
+    func run() throws {
+        try Failure.guarded {
+            var job = PreviewJob(input: input, output: output, processor: try filter.makeProcessor())
+            job.frames = frames
+            job.cellWidth = width & ~1
+            job.overwrite = overwrite
+            try PreviewRenderer.render(job)
+            Log.info("contact sheet written to \(output).")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ConvoyNN
+
+/// Everything one `convoy features` run needs.
+public struct FeatureJob {
+    /// Input file or URL; `-` reads a container from standard input.
+    public var input: String
+    /// `.npy`, `.safetensors`, or a directory (see `FeatureFormat`).
+    public var output: String
+    public var format: FeatureFormat
+    /// The network, fed `[N, C, H, W]` frames with samples in 0…1 (its first layer normalises).
+    public var graph: Graph
+    /// 3 for RGB frames, 1 for luma.
+    public var inputChannels: Int
+    /// Keep one value per channel instead of whole maps.
+    public var pool: FeaturePool?
+    /// Process every N-th decoded frame only.
+    public var every = 1
+    public var batch = 8
+    public var threads: Int?
+    public var overwrite = false
+    public var progress: ProgressMode = .auto
+
+    public init(input: String, output: String, graph: Graph, inputChannels: Int) {
+        self.input = input
+        self.output = output
+        format = FeatureFormat.inferred(from: output)
+        self.graph = graph
+        self.inputChannels = inputChannels
+    }
+}

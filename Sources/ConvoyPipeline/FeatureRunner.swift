@@ -1,0 +1,124 @@
+import ConvoyMedia
+import ConvoyNN
+import ConvoyTensor
+import Foundation
+
+/// Runs a `FeatureJob`: decoder stage → bounded queue → batcher → network (one im2col + SGEMM per
+/// conv layer per batch) → feature files, written frame by frame so memory stays flat.
+public final class FeatureRunner {
+    public let job: FeatureJob
+
+    public init(job: FeatureJob) {
+        self.job = job
+    }
+
+    public func run() throws -> RunSummary {
+        let space: FilterSpace
+        switch job.inputChannels {
+        case 3: space = .rgb
+        case 1: space = .luma
+        default:
+            throw ConvoyError("the model takes \(job.inputChannels) input channels; Convoy feeds 3 (RGB) or 1 (luma).",
+                              exitCode: ConvoyError.dataError)
+        }
+        let source = try DecodeStage(input: job.input, space: space, threads: job.threads ?? 0)
+        let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
+        let frameShape = Shape(1, job.inputChannels, group.height, group.width)
+        let shapes: [Shape]
+        do { shapes = try job.graph.outputShapes(for: frameShape) } catch {
+            throw ConvoyError("\(job.input): the model cannot run on \(group.width)×\(group.height) frames (\(error)).",
+                              exitCode: ConvoyError.dataError)
+        }
+        let outputs = zip(job.graph.outputs, shapes).map { name, shape in
+            (name: name, itemShape: job.pool == nil ? Array(shape.dims.dropFirst()) : [shape.c])
+        }
+        try checkTargets(outputs: outputs.map(\.name))
+        let sink: FeatureSink
+        switch job.format {
+        case .npy: sink = try NpyFeatureSink(path: job.output, outputs: outputs)
+        case .safetensors: sink = try SafeTensorsFeatureSink(path: job.output, outputs: outputs)
+        case .directory: sink = try DirectoryFeatureSink(directory: job.output, outputs: outputs)
+        }
+
+        let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))
+        let failure = StageFailure { decoded.cancel() }
+        let counts = StageCounters()
+        let progress = ProgressReporter(mode: job.progress, duration: source.input.duration ?? source.input.video.duration)
+        let stages = DispatchGroup()
+        let every = job.every
+        Stage.start("convoy.decode", group: stages) {
+            failure.run { try source.run(into: decoded, every: every, counts: counts) }
+        }
+        failure.run {
+            let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let batcher = FrameBatcher(group: group, capacity: job.batch)
+            var pooled: [[Float]] = outputs.map { [Float](repeating: 0, count: job.batch * $0.itemShape.reduce(1, *)) }
+            var pending: [PlanarImage] = []
+            var lastTime = 0.0
+            func flush() throws {
+                guard !pending.isEmpty else { return }
+                let results = job.graph.forward(batcher.pack(pending), context: context)
+                var pointers: [UnsafePointer<Float>] = []
+                for (index, result) in results.enumerated() {
+                    if let pool = job.pool {
+                        pooled[index].withUnsafeMutableBufferPointer { buffer in
+                            pool.reduce(result.pointer, frames: pending.count, channels: result.shape.c,
+                                        planeSize: result.shape.h * result.shape.w, into: buffer.baseAddress!)
+                        }
+                    }
+                }
+                for (frame, image) in pending.enumerated() {
+                    pointers.removeAll(keepingCapacity: true)
+                    for (index, result) in results.enumerated() {
+                        let item = outputs[index].itemShape.reduce(1, *)
+                        if job.pool != nil {
+                            pointers.append(pooled[index].withUnsafeBufferPointer { $0.baseAddress! } + frame * item)
+                        } else {
+                            pointers.append(UnsafePointer(result.pointer + frame * item))
+                        }
+                    }
+                    lastTime = Timestamps.seconds(image.timestamp ?? 0, source.decoder.timeBase)
+                    try sink.append(frame: pointers, index: image.index, time: lastTime)
+                    counts.framesWritten += 1
+                }
+                counts.framesProcessed += pending.count
+                pending.removeAll(keepingCapacity: true)
+                progress.update(frames: counts.framesWritten, time: lastTime)
+            }
+            while let image = decoded.pop() {
+                pending.append(image)
+                if pending.count == job.batch { try flush() }
+            }
+            if failure.error == nil {
+                try flush()
+                progress.finish(frames: counts.framesWritten, time: lastTime)
+            }
+        }
+        stages.wait()
+        if failure.error == nil, counts.framesDecoded == 0 {
+            failure.record(ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError))
+        }
+        if let error = failure.error {
+            sink.discard()
+            throw MediaErrors.output(error, name: job.output)
+        }
+        do { try sink.finish() } catch {
+            sink.discard()
+            throw error
+        }
+        return counts.summary(seconds: progress.elapsed)
+    }
+
+    /// Refuses to replace existing feature files without `overwrite`.
+    private func checkTargets(outputs: [String]) throws {
+        let targets: [String]
+        switch job.format {
+        case .npy: targets = NpyFeatureSink.paths(for: job.output, outputs: outputs)
+        case .safetensors: targets = [job.output]
+        case .directory: targets = [(job.output as NSString).appendingPathComponent("pts.csv")]
+        }
+        for target in targets where FileManager.default.fileExists(atPath: target) && !job.overwrite {
+            throw ConvoyError("\(target): the file exists; add -y to replace it.", exitCode: ConvoyError.cannotCreate)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ConvoyWeights
+
+/// Loads model files for the commands, turning the loaders' errors into exit-coded one-liners.
+public enum ModelFiles {
+    /// Loads the model at `path` and its weights (named in it, or beside it as `.safetensors`).
+    public static func load(_ path: String) throws -> LoadedModel {
+        do {
+            return try ModelLoader.load(modelPath: path)
+        } catch let error as ModelError {
+            throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
+        } catch let error as SafeTensorsError {
+            throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
+        }
+    }
+
+    /// `convoy model`'s report: layers, output shapes for `width`×`height` frames, parameters, FLOPs.
+    public static func summary(_ path: String, width: Int, height: Int) throws -> String {
+        let model = try load(path)
+        do {
+            return try model.summary(inputHeight: height, inputWidth: width)
+        } catch {
+            throw ConvoyError("\(path): the model cannot run on \(width)×\(height) frames (\(error)).", exitCode: ConvoyError.dataError)
+        }
+    }
+}

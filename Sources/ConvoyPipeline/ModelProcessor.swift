@@ -1,0 +1,71 @@
+import ConvoyMedia
+import ConvoyNN
+import ConvoyTensor
+
+/// A learned filter: a network whose first output is a picture, 3 channels (RGB) or 1 (grey),
+/// run on whole frames `[N, C, H, W]` (0…1 samples) batch by batch.
+///
+/// A network with 3 input channels sees RGB; one with 1 sees luma. The output may be larger or
+/// smaller than the input (an upsampling network); the encoder is sized to it.
+public final class ModelProcessor: FrameProcessor {
+    public let graph: Graph
+    public let inputChannels: Int
+    public let space: FilterSpace
+    private var batcher: FrameBatcher?
+    private var outputGroup: PlaneGroup?
+    private var outputChannels = 0
+
+    /// Checks that the network takes 3 or 1 channels.
+    public init(graph: Graph, inputChannels: Int, name: String) throws {
+        guard inputChannels == 3 || inputChannels == 1 else {
+            throw ConvoyError("\(name): the model takes \(inputChannels) input channels; a filter model takes 3 (RGB) or 1 (luma).",
+                              exitCode: ConvoyError.dataError)
+        }
+        self.graph = graph
+        self.inputChannels = inputChannels
+        space = inputChannels == 3 ? .rgb : .luma
+    }
+
+    public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
+        let shape = try graph.outputShapes(for: Shape(1, inputChannels, height, width))[0]
+        let allowed = inputChannels == 3 ? [1, 3] : [1]
+        guard allowed.contains(shape.c) else {
+            throw ConvoyError("the model's output \"\(graph.outputs[0])\" has \(shape.c) channels; a filter model gives \(allowed.map(String.init).joined(separator: " or ")).",
+                              exitCode: ConvoyError.dataError)
+        }
+        return (shape.w, shape.h)
+    }
+
+    public func prepare(layout: [PlanarImage.Plane], batch: Int) throws {
+        let group = PlaneGroup.groups(for: space, planes: layout)[0]
+        batcher = FrameBatcher(group: group, capacity: batch)
+        let shape = try graph.outputShapes(for: Shape(batch, inputChannels, group.height, group.width))[0]
+        outputChannels = shape.c
+        outputGroup = PlaneGroup(planes: Array(0..<shape.c), width: shape.w, height: shape.h)
+    }
+
+    public func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage] {
+        guard let batcher, let outputGroup else { preconditionFailure("process called before prepare") }
+        let result = graph.forward(batcher.pack(images), context: context)[0]
+        let sameSize = outputGroup.width == batcher.group.width && outputGroup.height == batcher.group.height
+        let outputs = sameSize ? images : images.map { image -> PlanarImage in
+            let resized = PlanarImage(width: outputGroup.width, height: outputGroup.height, pixelFormat: image.pixelFormat)
+            resized.timestamp = image.timestamp
+            resized.duration = image.duration
+            resized.index = image.index
+            return resized
+        }
+        if outputChannels == 3 || space == .luma {
+            FrameBatcher.unpack(result, into: outputs, group: outputGroup)
+        } else {
+            // One grey channel shown on RGB planes: the same values in R, G and B.
+            for plane in 0..<3 {
+                FrameBatcher.unpack(result, into: outputs, group: PlaneGroup(planes: [plane], width: outputGroup.width, height: outputGroup.height))
+            }
+        }
+        if space == .luma {
+            for image in outputs { image.fillChroma(128) }
+        }
+        return outputs
+    }
+}

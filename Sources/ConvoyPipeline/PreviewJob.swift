@@ -1,0 +1,17 @@
+/// What `convoy preview` draws: a few frames of `input`, before and after `processor`, in one PNG.
+public struct PreviewJob {
+    public var input: String
+    public var output: String
+    public var processor: FrameProcessor
+    /// How many frames, spread evenly over the video.
+    public var frames = 4
+    /// The width of each picture on the sheet.
+    public var cellWidth = 480
+    public var overwrite = false
+
+    public init(input: String, output: String, processor: FrameProcessor) {
+        self.input = input
+        self.output = output
+        self.processor = processor
+    }
+}

@@ -1,0 +1,68 @@
+import ConvoyMedia
+import ConvoyNN
+import Foundation
+
+/// Draws a contact sheet: one row per chosen frame, the original on the left and the filtered
+/// picture on the right, separated by a thin gap, written as a PNG.
+public enum PreviewRenderer {
+    public static func render(_ job: PreviewJob) throws {
+        guard job.frames >= 1 else { throw ConvoyError("--frames must be at least 1.", exitCode: ConvoyError.usage) }
+        try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
+        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: 0)
+        let total = try frameCount(job.input, hint: source.input.video.declaredFrameCount)
+        let wanted = Set((0..<job.frames).map { index in
+            total <= 1 ? 0 : Int((Double(index) + 0.5) * Double(total) / Double(job.frames))
+        })
+        let queue = BoundedQueue<PlanarImage>(depth: 4)
+        let counts = StageCounters()
+        let failure = StageFailure { queue.cancel() }
+        let stages = DispatchGroup()
+        Stage.start("convoy.decode", group: stages) { failure.run { try source.run(into: queue, counts: counts) } }
+        var originals: [PlanarImage] = []
+        while let image = queue.pop() {
+            if wanted.contains(image.index) { originals.append(image) }
+            if originals.count == wanted.count { queue.cancel() }
+        }
+        stages.wait()
+        if let error = failure.error { throw MediaErrors.input(error, name: job.input) }
+        guard !originals.isEmpty else {
+            throw ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError)
+        }
+        // Keep copies of the originals: the processor may write its result into the same images.
+        let scaler = Scaler(color: source.decoder.color)
+        let cellHeight = max(2, (job.cellWidth * source.height / max(1, source.width) + 1) & ~1)
+        func cell(_ image: PlanarImage) throws -> PlanarImage {
+            let resized = PlanarImage(width: job.cellWidth, height: cellHeight, pixelFormat: WorkingFormat.rgb)
+            try scaler.convert(image, into: resized)
+            return resized
+        }
+        let before = try originals.map(cell)
+        do {
+            _ = try job.processor.outputSize(width: source.width, height: source.height)
+            try job.processor.prepare(layout: originals[0].planes, batch: originals.count)
+        } catch let error as ConvoyError {
+            throw error
+        } catch {
+            throw ConvoyError("\(job.input): \(error)", exitCode: ConvoyError.dataError)
+        }
+        let context = ComputeThread.makeContext(threads: ProcessInfo.processInfo.activeProcessorCount)
+        let after = try job.processor.process(originals, context: context).map(cell)
+        let gap = 8
+        let sheet = PlanarImage(width: 2 * job.cellWidth + 3 * gap, height: before.count * (cellHeight + gap) + gap,
+                                pixelFormat: WorkingFormat.rgb)
+        sheet.fill(24)
+        for (row, (left, right)) in zip(before, after).enumerated() {
+            let y = gap + row * (cellHeight + gap)
+            sheet.paste(left, x: gap, y: y)
+            sheet.paste(right, x: 2 * gap + job.cellWidth, y: y)
+        }
+        do { try PNGWriter.write(sheet, to: job.output) } catch { throw MediaErrors.output(error, name: job.output) }
+    }
+
+    /// The container's frame count, or a count by decoding when it does not say.
+    private static func frameCount(_ input: String, hint: Int) throws -> Int {
+        if hint > 0 { return hint }
+        guard input != "-" else { return 1 }
+        do { return try FrameCounter.count(try InputFile(input)) } catch { throw MediaErrors.input(error, name: input) }
+    }
+}
