@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters"]),
         .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia"]),
         .testTarget(name: "ConvoyPipelineTests", dependencies: ["ConvoyPipeline"]),
-        .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline"]),
+        .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v5]
 )
