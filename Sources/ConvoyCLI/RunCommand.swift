@@ -7,7 +7,7 @@ import Foundation
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a pipeline file (colour space, border, batch, kernels, encoder) over a video.",
+        abstract: "Run a pipeline file (colour space, border, batch, kernels or a model, encoder) over a video.",
         discussion: """
         Options given on the command line override the pipeline file's values.
 
@@ -29,8 +29,14 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             let spec = try PipelineSpec.load(path: pipeline)
-            let parsed = try KernelChain.parse(spec.kernels)
-            let processor = KernelProcessor(kernels: parsed, border: spec.border, space: spec.space, chroma: spec.chroma)
+            let processor: FrameProcessor
+            if let model = spec.model {
+                let loaded = try ModelFiles.load(model)
+                processor = try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: model)
+            } else {
+                processor = KernelProcessor(kernels: try KernelChain.parse(spec.kernels), border: spec.border,
+                                            space: spec.space, chroma: spec.chroma)
+            }
             var job = FilterJob(input: input, output: outputOptions.output, processor: processor)
             job.format = outputOptions.format ?? spec.format
             job.overwrite = outputOptions.overwrite

@@ -47,14 +47,16 @@ public struct PipelineSpec: Decodable, Equatable {
     public var chroma: ChromaMode
     public var border: BorderMode
     public var batch: Int
-    /// Kernel specs, as `--kernel` takes them, applied in order.
+    /// Kernel specs, as `--kernel` takes them, applied in order (empty when `model` is given).
     public var kernels: [String]
+    /// A model file (relative to the pipeline file) run as a learned filter instead of kernels.
+    public var model: String?
     /// Container format name, when it should not follow the output's extension.
     public var format: String?
     public var encoder: Encoder?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case space, chroma, border, batch, kernels, format, encoder
+        case space, chroma, border, batch, kernels, model, format, encoder
     }
 
     public init(from decoder: Decoder) throws {
@@ -75,22 +77,35 @@ public struct PipelineSpec: Decodable, Equatable {
         guard (1...256).contains(batch) else {
             throw DecodingError.dataCorruptedError(forKey: .batch, in: container, debugDescription: "batch must be 1 to 256")
         }
-        kernels = try container.decode([String].self, forKey: .kernels)
-        guard !kernels.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: .kernels, in: container, debugDescription: "the list of kernels is empty")
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+        if model == nil {
+            kernels = try container.decode([String].self, forKey: .kernels)
+            guard !kernels.isEmpty else {
+                throw DecodingError.dataCorruptedError(forKey: .kernels, in: container, debugDescription: "the list of kernels is empty")
+            }
+        } else {
+            kernels = try container.decodeIfPresent([String].self, forKey: .kernels) ?? []
+            guard kernels.isEmpty else {
+                throw DecodingError.dataCorruptedError(forKey: .kernels, in: container, debugDescription: "give kernels or a model, not both")
+            }
         }
         format = try container.decodeIfPresent(String.self, forKey: .format)
         encoder = try container.decodeIfPresent(Encoder.self, forKey: .encoder)
     }
 
-    /// Reads and checks a pipeline file, including every kernel spec in it.
+    /// Reads and checks a pipeline file, including every kernel spec in it. A model path is made
+    /// relative to the pipeline file's directory.
     public static func load(path: String) throws -> PipelineSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ConvoyError("\(path): \(exists ? "cannot read the pipeline file" : "no such pipeline file").",
                               exitCode: ConvoyError.noInput)
         }
-        return try parse(String(decoding: data, as: UTF8.self), name: path)
+        var spec = try parse(String(decoding: data, as: UTF8.self), name: path)
+        if let model = spec.model, !model.hasPrefix("/") {
+            spec.model = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent().appendingPathComponent(model).standardized.path
+        }
+        return spec
     }
 
     /// Parses pipeline YAML; `name` is used in messages.

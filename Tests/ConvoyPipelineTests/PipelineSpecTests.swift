@@ -55,6 +55,7 @@ final class PipelineSpecTests: XCTestCase {
             ("kernels: [box]\nspace: hsv", "space"),
             ("kernels: [box]\nbatch: 0", "batch"),
             ("kernels: [box]\nchroma: neutral", "needs space: luma"),
+            ("kernels: [box]\nmodel: m.yaml", "not both"),
             ("kernels: [box]\nspace: luma\nchroma: grey", "chroma"),
             ("kernels: [box]\nbatch: many", "batch"),
             ("kernels: [box", "not a valid pipeline file"),
@@ -69,6 +70,17 @@ final class PipelineSpecTests: XCTestCase {
                 XCTAssertFalse(error.message.contains("\n"), "one line: \(error.message)")
             }
         }
+    }
+
+    func testModelPipelinesNameTheModelRelativeToTheFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-spec-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("p.yaml")
+        try "model: ../Models/net.yaml\n".write(to: file, atomically: true, encoding: .utf8)
+        let spec = try PipelineSpec.load(path: file.path)
+        XCTAssertEqual(spec.kernels, [])
+        XCTAssertEqual(spec.model, directory.deletingLastPathComponent().appendingPathComponent("Models/net.yaml").path)
     }
 
     func testMissingFile() {
