@@ -16,6 +16,7 @@ struct FeaturesCommand: ParsableCommand {
         Examples:
           convoy features clip.mp4 --model Samples/Models/tiny.yaml -o feats.npy
           convoy features clip.mp4 --model net.yaml -o feats.safetensors --pool avg --every 10
+          convoy features clip.mp4 --model net.yaml -o feats.npy --visualize heat.mp4 --channel 3
         """
     )
 
@@ -33,6 +34,15 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Process every N-th frame only (1 processes all).")
     var every = 1
 
+    @Option(help: "Also render the first output as a video: a heatmap of one channel over the footage, in sync with it.")
+    var visualize: String?
+
+    @Option(help: "The channel --visualize shows.")
+    var channel = 0
+
+    @Flag(help: "With --visualize, show a grid of the first 16 channels instead of one channel over the picture.")
+    var grid = false
+
     @Flag(name: .customShort("y"), help: "Replace existing output files.")
     var overwrite = false
 
@@ -41,6 +51,8 @@ struct FeaturesCommand: ParsableCommand {
     func validate() throws {
         if model.path == nil { throw ValidationError("Give the network with --model.") }
         if every < 1 { throw ValidationError("--every must be at least 1.") }
+        if channel < 0 { throw ValidationError("--channel must not be negative.") }
+        if visualize == nil && (grid || channel != 0) { throw ValidationError("--channel and --grid go with --visualize.") }
     }
 
     func run() throws {
@@ -49,6 +61,9 @@ struct FeaturesCommand: ParsableCommand {
             var job = FeatureJob(input: input, output: output, graph: loaded.graph, inputChannels: loaded.inputChannels)
             job.pool = pool
             job.every = every
+            job.visualize = visualize
+            job.channel = channel
+            job.grid = grid
             job.overwrite = overwrite
             job.batch = runOptions.batch ?? 8
             job.threads = runOptions.threads

@@ -15,6 +15,12 @@ public struct FeatureJob {
     public var pool: FeaturePool?
     /// Process every N-th decoded frame only.
     public var every = 1
+    /// A video file to render the first output into, as a heatmap over the footage.
+    public var visualize: String?
+    /// The channel the heatmap shows.
+    public var channel = 0
+    /// Show a grid of the first 16 channels instead of one channel over the picture.
+    public var grid = false
     public var batch = 8
     public var threads: Int?
     public var overwrite = false

@@ -40,6 +40,16 @@ public final class FeatureRunner {
         case .directory: sink = try DirectoryFeatureSink(directory: job.output, outputs: outputs)
         }
 
+        var visualizer: FeatureVisualizer? = nil
+        if let path = job.visualize {
+            do {
+                visualizer = try FeatureVisualizer(path: path, layout: job.grid ? .grid(count: 16) : .overlay(channel: job.channel),
+                                                   source: source, overwrite: job.overwrite)
+            } catch {
+                sink.discard()
+                throw error
+            }
+        }
         let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))
         let failure = StageFailure { decoded.cancel() }
         let counts = StageCounters()
@@ -47,7 +57,9 @@ public final class FeatureRunner {
         let stages = DispatchGroup()
         let every = job.every
         Stage.start("convoy.decode", group: stages) {
-            failure.run { try source.run(into: decoded, every: every, counts: counts) }
+            failure.run {
+                try source.run(into: decoded, every: every, counts: counts) { packet in try visualizer?.copy(packet) }
+            }
         }
         failure.run {
             let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -79,6 +91,7 @@ public final class FeatureRunner {
                     }
                     lastTime = Timestamps.seconds(image.timestamp ?? 0, source.decoder.timeBase)
                     try sink.append(frame: pointers, index: image.index, time: lastTime)
+                    try visualizer?.write(image, maps: results[0], frame: frame)
                     counts.framesWritten += 1
                 }
                 counts.framesProcessed += pending.count
@@ -100,10 +113,15 @@ public final class FeatureRunner {
         }
         if let error = failure.error {
             sink.discard()
+            visualizer?.discard()
             throw MediaErrors.output(error, name: job.output)
         }
-        do { try sink.finish() } catch {
+        do {
+            try sink.finish()
+            try visualizer?.finish()
+        } catch {
             sink.discard()
+            visualizer?.discard()
             throw error
         }
         return counts.summary(seconds: progress.elapsed)

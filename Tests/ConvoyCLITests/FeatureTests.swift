@@ -104,6 +104,31 @@ final class FeatureTests: ConvoyTestCase {
         XCTAssertGreaterThan(PlaneDifference.compare(model, original, plane: 0, frame: 0, margin: 0, tolerance: 2).beyondTolerance, 0)
     }
 
+    /// --visualize renders the first output as a heatmap video of the input's size, one frame per
+    /// processed frame at the input frame's time, with the input's audio; --grid too.
+    func testVisualizeRendersAHeatmapInSync() throws {
+        let input = try makeClip("in.mp4", size: "96x64", rate: "10", duration: 1, audio: true)
+        try convoySucceeds(["features", input, "--model", tinyModel, "-o", path("f.npy"), "--every", "2",
+                            "--visualize", path("heat.mp4"), "--channel", "3"])
+        let video = try XCTUnwrap(try stream(path("heat.mp4"), type: "video"))
+        XCTAssertEqual(video["width"] as? Int, 96)
+        XCTAssertEqual(video["height"] as? Int, 64)
+        XCTAssertNotNil(try stream(path("heat.mp4"), type: "audio"), "the input's audio is kept")
+        let inputTimes = try framePresentationTimes(input)
+        let heatTimes = try framePresentationTimes(path("heat.mp4"))
+        XCTAssertEqual(heatTimes.count, 5)
+        for (index, time) in heatTimes.enumerated() {
+            XCTAssertEqual(time, inputTimes[index * 2], accuracy: 1e-3, "frame \(index)")
+        }
+        // The heatmap changes the picture: it is not the input passed through.
+        let heat = try rawFrames(path("heat.mp4")), original = try rawFrames(input)
+        XCTAssertGreaterThan(PlaneDifference.compare(heat, original, plane: 0, frame: 0, margin: 0, tolerance: 8).beyondTolerance, 0)
+        try convoySucceeds(["features", input, "--model", tinyModel, "-o", path("g.npy"), "--visualize", path("grid.mkv"), "--grid"])
+        XCTAssertEqual(try decodedFrameCount(path("grid.mkv")), 10)
+        let misuse = try convoy(["features", input, "--model", tinyModel, "-o", path("h.npy"), "--grid"])
+        XCTAssertEqual(misuse.status, 64)
+    }
+
     /// `convoy model` prints the layers, shapes for the given size, parameters and FLOPs.
     func testModelSummary() throws {
         let result = try convoySucceeds(["model", tinyModel, "--size", "320x240"])

@@ -1,0 +1,144 @@
+import ConvoyMedia
+import ConvoyTensor
+import Foundation
+
+/// Renders a model output as video beside `convoy features`: one channel as a heatmap laid over
+/// the footage, or a grid of up to 16 channels, with the input frames' timestamps (and the input's
+/// audio), so it plays in sync with the source.
+///
+/// Each map is scaled to the frame by nearest neighbour and coloured by `HeatmapPalette`, with the
+/// range running from 0 (or the frame's minimum, when negative values occur) to the frame's maximum.
+final class FeatureVisualizer {
+    enum Layout {
+        /// One channel, blended half and half with the picture.
+        case overlay(channel: Int)
+        /// The first `count` channels side by side, each scaled to a cell.
+        case grid(count: Int)
+    }
+
+    let path: String
+    private let layout: Layout
+    private let output: OutputFile
+    private let encoder: VideoEncoder
+    private let scaler: Scaler
+    private let width: Int, height: Int
+    private let palette = HeatmapPalette()
+    private var durations = PacketDurations()
+
+    init(path: String, layout: Layout, source: DecodeStage, overwrite: Bool) throws {
+        self.path = path
+        self.layout = layout
+        width = source.width
+        height = source.height
+        try OutputGuard.check(output: path, input: source.input.name, overwrite: overwrite)
+        let decoder = source.decoder
+        do {
+            output = try OutputFile(target: path, format: nil)
+            let picture = VideoEncoder.Picture(width: width, height: height, timeBase: decoder.timeBase,
+                                               frameRate: decoder.frameRate, color: decoder.color,
+                                               sampleAspectRatio: decoder.sampleAspectRatio)
+            encoder = try VideoEncoder(settings: EncoderSettings(), picture: picture, globalHeader: output.wantsGlobalHeader)
+            try output.addVideoStream(encoder: encoder)
+            for stream in source.input.streams where stream.index != source.input.videoStreamIndex && stream.kind == .audio {
+                _ = try output.addCopiedStream(from: source.input, index: stream.index)
+            }
+            try output.start(metadataFrom: source.input)
+        } catch {
+            throw MediaErrors.output(error, name: path)
+        }
+        scaler = Scaler(color: decoder.color)
+    }
+
+    /// Copies an audio packet of the input, when the output holds that stream.
+    func copy(_ packet: Packet) throws {
+        guard let target = output.copiedStream(for: packet.streamIndex) else { return }
+        try output.write(packet, to: target)
+    }
+
+    /// Draws frame `frame` of the batch result `maps` (`[N, C, h, w]`) over `image`.
+    func write(_ image: PlanarImage, maps: Tensor, frame: Int) throws {
+        let picture = PlanarImage(width: width, height: height, pixelFormat: WorkingFormat.rgb)
+        if image.pixelFormat == WorkingFormat.rgb {
+            picture.paste(image, x: 0, y: 0)
+        } else {
+            for plane in 0..<3 {
+                for y in 0..<height {
+                    (picture.plane(plane) + y * picture.planes[plane].stride).update(from: image.plane(0) + y * image.planes[0].stride, count: width)
+                }
+            }
+        }
+        let channels = maps.shape.c, mapHeight = maps.shape.h, mapWidth = maps.shape.w
+        let base = maps.pointer + frame * channels * mapHeight * mapWidth
+        switch layout {
+        case .overlay(let channel):
+            draw(base + min(channel, channels - 1) * mapHeight * mapWidth, mapWidth: mapWidth, mapHeight: mapHeight,
+                 into: picture, x: 0, y: 0, width: width, height: height, blend: true)
+        case .grid(let count):
+            let shown = min(count, channels)
+            let columns = Int(Double(shown).squareRoot().rounded(.up))
+            let rows = (shown + columns - 1) / columns
+            let cellWidth = width / columns, cellHeight = height / rows
+            picture.fill(0)
+            for index in 0..<shown {
+                draw(base + index * mapHeight * mapWidth, mapWidth: mapWidth, mapHeight: mapHeight, into: picture,
+                     x: (index % columns) * cellWidth, y: (index / columns) * cellHeight,
+                     width: cellWidth - 2, height: cellHeight - 2, blend: false)
+            }
+        }
+        let encoded = try scaler.convert(picture, width: width, height: height, pixelFormat: encoder.pixelFormat)
+        encoded.pointer.pointee.pts = image.timestamp ?? 0
+        durations.sent(pts: encoded.pointer.pointee.pts, duration: image.duration)
+        try encoder.encode(encoded, write: writePacket)
+    }
+
+    func finish() throws {
+        do {
+            try encoder.encode(nil, write: writePacket)
+            try output.finish()
+        } catch {
+            output.discard()
+            throw MediaErrors.output(error, name: path)
+        }
+    }
+
+    func discard() { output.discard() }
+
+    private func writePacket(_ packet: Packet) throws {
+        if packet.pointer.pointee.duration <= 0 {
+            packet.pointer.pointee.duration = durations.duration(for: packet.pointer.pointee.pts)
+        }
+        try output.write(packet, to: 0)
+    }
+
+    private func draw(_ map: UnsafePointer<Float>, mapWidth: Int, mapHeight: Int, into picture: PlanarImage,
+                      x originX: Int, y originY: Int, width: Int, height: Int, blend: Bool) {
+        var low = Float.infinity, high = -Float.infinity
+        for i in 0..<(mapWidth * mapHeight) where map[i].isFinite {
+            low = min(low, map[i])
+            high = max(high, map[i])
+        }
+        if !low.isFinite { low = 0; high = 1 }
+        low = min(low, 0)
+        let span = high > low ? high - low : 1
+        let red = picture.plane(0), green = picture.plane(1), blue = picture.plane(2)
+        let stride = picture.planes[0].stride
+        for y in 0..<max(0, height) {
+            let row = map + min(mapHeight - 1, y * mapHeight / max(1, height)) * mapWidth
+            let offset = (originY + y) * stride + originX
+            for x in 0..<max(0, width) {
+                let value = row[min(mapWidth - 1, x * mapWidth / max(1, width))]
+                let level = value.isFinite ? Int(((value - low) / span * 255).rounded()) : 0
+                let colour = palette.table[max(0, min(255, level))]
+                if blend {
+                    red[offset + x] = UInt8((Int(red[offset + x]) + Int(colour.r)) / 2)
+                    green[offset + x] = UInt8((Int(green[offset + x]) + Int(colour.g)) / 2)
+                    blue[offset + x] = UInt8((Int(blue[offset + x]) + Int(colour.b)) / 2)
+                } else {
+                    red[offset + x] = colour.r
+                    green[offset + x] = colour.g
+                    blue[offset + x] = colour.b
+                }
+            }
+        }
+    }
+}
