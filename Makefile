@@ -57,5 +57,9 @@ demo: build sample
 	@echo
 	@echo "Demo output: $(CURDIR)/$(DEMO_OUTPUT) (blur) and $(CURDIR)/out/demo-edges.mp4 (Sobel edges on luma)"
 
+# Convoy and its peers side by side (see bench/bench.py); writes BENCHMARKS.md.
+bench: build
+	python3 bench/bench.py
+
 clean:
 	rm -rf .build out
