@@ -140,4 +140,45 @@ public final class Conv2d: Layer {
             gemm: context.gemm
         )
     }
+
+    /// A new convolution computing this one followed by `batchNorm` (inference mode), with the
+    /// normalisation folded into the weights:
+    ///
+    ///     weight'[o, i, y, x] = weight[o, i, y, x] * scale[o]
+    ///     bias'[o]            = (bias[o] or 0) * scale[o] + shift[o]
+    ///
+    /// where `scale[o] = bnWeight[o] / sqrt(runningVar[o] + eps)` and
+    /// `shift[o] = bnBias[o] - runningMean[o] * scale[o]` (worked out in `Double`). The result
+    /// always has a bias and keeps this layer's stride, padding, dilation, groups and border;
+    /// this layer is left unchanged.
+    ///
+    /// - Throws: `LayerConfigurationError.batchNormChannelMismatch` when the batch norm's channel
+    ///   count is not `outChannels`.
+    public func folding(_ batchNorm: BatchNorm2d) throws -> Conv2d {
+        guard batchNorm.channels == outChannels else {
+            throw LayerConfigurationError.batchNormChannelMismatch(
+                convolutionOutChannels: outChannels, batchNormChannels: batchNorm.channels
+            )
+        }
+        let perChannel = weight.count / outChannels
+        var weights = weight.array
+        var biases: [Float] = []
+        for o in 0..<outChannels {
+            let scale = batchNorm.scaleValues[o]
+            for i in o * perChannel..<(o + 1) * perChannel {
+                weights[i] = Float(Double(weights[i]) * scale)
+            }
+            let original = bias.map { Double($0.pointer[o]) } ?? 0
+            biases.append(Float(original * scale + batchNorm.shiftValues[o]))
+        }
+        return try Conv2d(
+            weight: Tensor(shape: weight.shape, values: weights),
+            bias: Tensor(shape: Shape(outChannels), values: biases),
+            stride: stride,
+            padding: padding,
+            dilation: dilation,
+            groups: groups,
+            border: border
+        )
+    }
 }

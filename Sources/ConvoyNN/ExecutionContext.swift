@@ -1,4 +1,5 @@
 import ConvoyTensor
+import Dispatch
 
 /// What layers need to run: the matrix multiplier and the im2col scratch workspace.
 ///
@@ -32,5 +33,43 @@ public final class ExecutionContext {
     public init(gemm: MatrixMultiplier, workspace: Workspace) {
         self.gemm = gemm
         workspaces = [workspace]
+    }
+}
+
+extension ExecutionContext {
+    /// Work below this many elements runs on the calling thread alone: waking workers costs more.
+    static let minimumParallelElements = 1 << 15
+
+    /// Runs `body(task)` for every `task` in `0 ..< tasks`, shared round-robin among up to
+    /// `workspaces.count` threads when the whole job touches at least `minimumParallelElements`
+    /// elements (`elements`), and on the calling thread otherwise.
+    ///
+    /// `body` must only write memory that no other task writes.
+    func forEachTask(_ tasks: Int, elements: Int, _ body: (Int) -> Void) {
+        let workers = min(workspaces.count, tasks)
+        if workers <= 1 || elements < ExecutionContext.minimumParallelElements {
+            for task in 0..<tasks {
+                body(task)
+            }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var task = worker
+            while task < tasks {
+                body(task)
+                task += workers
+            }
+        }
+    }
+
+    /// Runs `body(range)` over `0 ..< count` cut into contiguous chunks, in parallel as
+    /// `forEachTask(_:elements:_:)` does; for elementwise layers.
+    func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let chunk = 1 << 14
+        let chunks = (count + chunk - 1) / chunk
+        forEachTask(chunks, elements: count) { index in
+            let start = index * chunk
+            body(start..<min(start + chunk, count))
+        }
     }
 }

@@ -29,6 +29,31 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
     case inputTooSmall(input: Shape, kernelHeight: Int, kernelWidth: Int)
     /// A layer that pairs channels got an odd channel count.
     case oddChannelCount(Int)
+    /// A pooling kernel must be at least 1×1.
+    case nonPositiveKernel(y: Int, x: Int)
+    /// Pooling padding may be at most half the kernel on each axis (PyTorch's rule).
+    case poolingPaddingTooLarge(paddingY: Int, paddingX: Int, kernelHeight: Int, kernelWidth: Int)
+    /// An average pooling divisor override must be at least 1.
+    case nonPositiveDivisor(Int)
+    /// A per-channel parameter must be a non-empty vector (rank 1).
+    case parameterNotVector(name: String, shape: Shape)
+    /// A parameter does not have the shape its companions imply.
+    case parameterShapeMismatch(name: String, expected: Shape, actual: Shape)
+    /// Element `index` of a parameter breaks `requirement` (for instance a zero standard
+    /// deviation, or a NaN).
+    case invalidParameter(name: String, index: Int, value: Float, requirement: String)
+    /// Folding a batch norm into a convolution needs one batch-norm channel per output channel.
+    case batchNormChannelMismatch(convolutionOutChannels: Int, batchNormChannels: Int)
+    /// An upsampling scale must be at least 1 on both axes.
+    case nonPositiveScale(y: Int, x: Int)
+    /// A pixel-shuffle upscale factor must be at least 1.
+    case nonPositiveUpscaleFactor(Int)
+    /// The input's channel count must be a multiple of `divisor` (pixel shuffle: `r²`).
+    case channelsNotDivisible(channels: Int, divisor: Int)
+    /// A merge layer needs at least `minimum` inputs.
+    case tooFewInputs(minimum: Int, actual: Int)
+    /// Input `index` of a merge layer does not fit input 0 (different batch or size, or rank).
+    case mergeShapeMismatch(first: Shape, index: Int, shape: Shape)
 
     /// One line naming what is wrong.
     public var description: String {
@@ -57,6 +82,30 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
             return "input \(input) is smaller than the \(kernelHeight)x\(kernelWidth) (dilated) kernel after padding"
         case .oddChannelCount(let channels):
             return "channel-pair layer needs an even channel count, got \(channels)"
+        case .nonPositiveKernel(let y, let x):
+            return "pooling kernel must be at least 1x1, got (y: \(y), x: \(x))"
+        case .poolingPaddingTooLarge(let paddingY, let paddingX, let kernelHeight, let kernelWidth):
+            return "pooling padding (y: \(paddingY), x: \(paddingX)) must be at most half the \(kernelHeight)x\(kernelWidth) kernel"
+        case .nonPositiveDivisor(let divisor):
+            return "pooling divisor must be at least 1, got \(divisor)"
+        case .parameterNotVector(let name, let shape):
+            return "\(name) must be a non-empty vector [channels], got \(shape)"
+        case .parameterShapeMismatch(let name, let expected, let actual):
+            return "\(name) must have shape \(expected), got \(actual)"
+        case .invalidParameter(let name, let index, let value, let requirement):
+            return "\(name)[\(index)] = \(value) must be \(requirement)"
+        case .batchNormChannelMismatch(let convolutionOutChannels, let batchNormChannels):
+            return "cannot fold a \(batchNormChannels)-channel batch norm into a convolution with \(convolutionOutChannels) output channels"
+        case .nonPositiveScale(let y, let x):
+            return "upsampling scale must be at least 1, got (y: \(y), x: \(x))"
+        case .nonPositiveUpscaleFactor(let factor):
+            return "pixel shuffle upscale factor must be at least 1, got \(factor)"
+        case .channelsNotDivisible(let channels, let divisor):
+            return "input channels \(channels) are not divisible by \(divisor)"
+        case .tooFewInputs(let minimum, let actual):
+            return "merge layer needs at least \(minimum) inputs, got \(actual)"
+        case .mergeShapeMismatch(let first, let index, let shape):
+            return "merge input \(index) has shape \(shape), which does not fit input 0 \(first)"
         }
     }
 }

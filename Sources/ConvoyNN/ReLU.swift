@@ -1,8 +1,8 @@
 import ConvoyTensor
 
-/// Rectified linear unit, `max(0, x)` elementwise. Any shape; output shape equals input shape.
-/// `input` and `output` may be the same tensor.
-public final class ReLU: Layer {
+/// Rectified linear unit, `max(0, x)` elementwise, as PyTorch's `nn.ReLU`. Any shape; output
+/// shape equals input shape. `input` and `output` may be the same tensor.
+public final class ReLU: InPlaceLayer {
     public init() {}
 
     /// The input shape, unchanged.
@@ -15,8 +15,10 @@ public final class ReLU: Layer {
         precondition(output.shape == input.shape, "ReLU output \(output.shape) must match input \(input.shape)")
         let source = input.pointer
         let destination = output.pointer
-        for i in 0..<input.count {
-            destination[i] = max(source[i], 0)
+        context.forEachChunk(input.count) { range in
+            for i in range {
+                destination[i] = max(source[i], 0)
+            }
         }
     }
 }
