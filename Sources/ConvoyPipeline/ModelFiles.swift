@@ -18,6 +18,8 @@ public enum ModelFiles {
         let model = try load(path)
         do {
             return try model.summary(inputHeight: height, inputWidth: width)
+        } catch let error as ModelError {
+            throw ConvoyError(error.description, exitCode: ConvoyError.dataError)
         } catch {
             throw ConvoyError("\(path): the model cannot run on \(width)×\(height) frames (\(error)).", exitCode: ConvoyError.dataError)
         }
