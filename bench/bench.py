@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 VENV = ROOT / "bench" / ".venv"
-CONVOY = str(ROOT / ".build" / "release" / "convoy")
+CONVOY = os.environ.get("CONVOY_BIN", str(ROOT / ".build" / "release" / "convoy"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-an"]
 GAUSS = "1 2 1 2 4 2 1 2 1"
