@@ -28,12 +28,12 @@ X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv
 GAUSS = "1 2 1 2 4 2 1 2 1"
 
 
-def make_input(name, size):
+def make_input(name, size, seconds=10):
     path = DATA / name
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                        f"testsrc2=size={size}:rate=30:duration=10", "-c:v", "libx264", "-preset", "veryfast",
+                        f"testsrc2=size={size}:rate=30:duration={seconds}", "-c:v", "libx264", "-preset", "veryfast",
                         "-crf", "18", "-pix_fmt", "yuv420p", str(path)], check=True)
     return str(path)
 
@@ -67,6 +67,7 @@ def run(command):
 
 def cases(python):
     hd, sd = make_input("1080p.mp4", "1920x1080"), make_input("720p.mp4", "1280x720")
+    sd_long = make_input("720p-30s.mp4", "1280x720", seconds=30)
     out = DATA / "out"
     out.mkdir(exist_ok=True)
     model = str(ROOT / "Samples" / "Models" / "tiny-features.yaml")
@@ -88,6 +89,9 @@ def cases(python):
         ("features-720p", "3-layer net (3→16→32→32, 3×3, ReLU, 2×2 max pool) features, 720p, batch 8, 2 threads", 300,
          [CONVOY, "features", sd, "--model", model, "-o", str(out / "cv-feats.npy"), "-y", "-q", "--threads", "2"],
          [python, str(ROOT / "bench" / "features_peer.py"), weights, sd, str(out / "py-feats.f32"), "2"] if python else None),
+        ("features-720p-30s", "the same on a clip 3× as long (peak RSS must stay flat)", 900,
+         [CONVOY, "features", sd_long, "--model", model, "-o", str(out / "cv-feats-long.npy"), "-y", "-q", "--threads", "2"],
+         None),
     ]
     only = os.environ.get("BENCH_ONLY")
     return [row for row in rows if not only or row[0] in only.split(",")]
