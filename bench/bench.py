@@ -86,11 +86,11 @@ def cases(python):
         ("sobel-luma", "Sobel magnitude on luma (chroma kept), 1080p", 300,
          [CONVOY, "filter", hd, "--kernel", "sobel", "--space", "luma", "-o", str(out / "cv-sobel.mp4"), "-y", "-q"],
          ff + [hd, "-vf", "sobel=planes=1"] + X264 + [str(out / "ff-sobel.mp4")]),
-        ("features-720p", "3-layer net (3→16→32→32, 3×3, ReLU, 2×2 max pool) features, 720p, batch 8, 2 threads", 300,
-         [CONVOY, "features", sd, "--model", model, "-o", str(out / "cv-feats.npy"), "-y", "-q", "--threads", "2"],
+        ("features-720p", "3-layer net (3→16→32→32, 3×3, ReLU, 2×2 max pool), 720p, batch 8, 2 threads, maps averaged to [frames, 32]", 300,
+         [CONVOY, "features", sd, "--model", model, "-o", str(out / "cv-feats.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
          [python, str(ROOT / "bench" / "features_peer.py"), weights, sd, str(out / "py-feats.f32"), "2"] if python else None),
         ("features-720p-30s", "the same on a clip 3× as long (peak RSS must stay flat)", 900,
-         [CONVOY, "features", sd_long, "--model", model, "-o", str(out / "cv-feats-long.npy"), "-y", "-q", "--threads", "2"],
+         [CONVOY, "features", sd_long, "--model", model, "-o", str(out / "cv-feats-long.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
          None),
     ]
     only = os.environ.get("BENCH_ONLY")

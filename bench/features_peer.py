@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The Python loop a user would write instead of `convoy features`: PyAV decodes, numpy batches
 8 RGB frames scaled to 0…1, onnxruntime (2 threads) runs the same network with the same weights,
-and the feature maps are appended to one raw float32 file.
+and each map is averaged to one value per channel (as `convoy features --pool avg`), appended to
+one raw float32 file.
 
 Usage: features_peer.py MODEL.safetensors INPUT.mp4 OUTPUT.f32 [THREADS]
 The network is Samples/Models/tiny-features: conv 3→16, relu, maxpool 2, conv 16→32, relu,
@@ -67,7 +68,7 @@ def main():
 
         def flush():
             result = session.run(None, {"input": np.stack(batch)})[0]
-            out.write(result.astype("<f4").tobytes())
+            out.write(result.mean(axis=(2, 3)).astype("<f4").tobytes())
 
         for frame in container.decode(stream):
             rgb = frame.to_ndarray(format="rgb24")
