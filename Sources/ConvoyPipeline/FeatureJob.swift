@@ -22,6 +22,8 @@ public struct FeatureJob {
     /// Show a grid of the first 16 channels instead of one channel over the picture.
     public var grid = false
     public var batch = 8
+    /// Batches whose activations would exceed this many bytes run in tiles (`TiledForward`).
+    public var activationBudget = TiledForward.defaultBudgetBytes
     public var threads: Int?
     public var overwrite = false
     public var progress: ProgressMode = .auto

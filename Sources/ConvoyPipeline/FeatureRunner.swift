@@ -1,6 +1,7 @@
 import ConvoyMedia
 import ConvoyNN
 import ConvoyTensor
+import ConvoyWeights
 import Foundation
 
 /// Runs a `FeatureJob`: decoder stage → bounded queue → batcher → network (one im2col + SGEMM per
@@ -64,12 +65,14 @@ public final class FeatureRunner {
         failure.run {
             let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let batcher = FrameBatcher(group: group, capacity: job.batch)
+            // Frames too large for the activation budget run in tiles (same results).
+            let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget)
             var pooled: [[Float]] = outputs.map { [Float](repeating: 0, count: job.batch * $0.itemShape.reduce(1, *)) }
             var pending: [PlanarImage] = []
             var lastTime = 0.0
             func flush() throws {
                 guard !pending.isEmpty else { return }
-                let results = job.graph.forward(batcher.pack(pending), context: context)
+                let results = forward.forward(batcher.pack(pending), context: context)
                 var pointers: [UnsafePointer<Float>] = []
                 for (index, result) in results.enumerated() {
                     if let pool = job.pool {

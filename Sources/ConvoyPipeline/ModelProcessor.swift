@@ -1,6 +1,7 @@
 import ConvoyMedia
 import ConvoyNN
 import ConvoyTensor
+import ConvoyWeights
 
 /// A learned filter: a network whose first output is a picture, 3 channels (RGB) or 1 (grey),
 /// run on whole frames `[N, C, H, W]` (0…1 samples) batch by batch.
@@ -11,6 +12,8 @@ public final class ModelProcessor: FrameProcessor {
     public let graph: Graph
     public let inputChannels: Int
     public let space: FilterSpace
+    /// Runs `graph`, in tiles when a batch's activations exceed `activationBudget`.
+    private let forward: TiledForward
     private var batcher: FrameBatcher?
     private var outputGroup: PlaneGroup?
     private var outputChannels = 0
@@ -24,6 +27,13 @@ public final class ModelProcessor: FrameProcessor {
         self.graph = graph
         self.inputChannels = inputChannels
         space = inputChannels == 3 ? .rgb : .luma
+        forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph))
+    }
+
+    /// Batches whose activations would exceed this many bytes run in tiles (`TiledForward`).
+    public var activationBudget: Int {
+        get { forward.budgetBytes }
+        set { forward.budgetBytes = newValue }
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
@@ -46,7 +56,7 @@ public final class ModelProcessor: FrameProcessor {
 
     public func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage] {
         guard let batcher, let outputGroup else { preconditionFailure("process called before prepare") }
-        let result = graph.forward(batcher.pack(images), context: context)[0]
+        let result = forward.forward(batcher.pack(images), context: context)[0]
         let sameSize = outputGroup.width == batcher.group.width && outputGroup.height == batcher.group.height
         let outputs = sameSize ? images : images.map { image -> PlanarImage in
             let resized = PlanarImage(width: outputGroup.width, height: outputGroup.height, pixelFormat: image.pixelFormat)

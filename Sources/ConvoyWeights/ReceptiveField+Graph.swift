@@ -1,0 +1,79 @@
+import ConvoyNN
+
+extension ReceptiveField {
+    /// The field of a `Graph`, read from its layers: ConvoyNN's convolution, pooling, upsampling,
+    /// pixel shuffle, global pooling, pointwise layers (activations, `Normalize`, `BatchNorm2d`,
+    /// `ChannelSoftmax`, `ChannelPairMagnitude`), `Sequential` chains of these, and the `Concat`
+    /// and `Add` merges. Any other layer or merge type makes the graph not tileable: what it
+    /// reads is unknown.
+    ///
+    /// For a loaded model this agrees with `init(spec:)` (the graph adds a pointwise
+    /// normalisation and folds batch norms into convolutions, neither of which moves a read).
+    public init(graph: Graph) {
+        var taken = Set(graph.nodes.map(\.name))
+        var nodes: [Node] = []
+        for node in graph.nodes {
+            switch node.operation {
+            case .merge(let merge):
+                let known = merge is Concat || merge is Add
+                nodes.append(Node(name: node.name, inputs: node.inputs,
+                                  rule: known ? .merge : .untileable("(\(type(of: merge))) is a merge whose reads are not known")))
+            case .layer(let layer):
+                Self.append(layer, name: node.name, input: node.inputs[0], to: &nodes, taken: &taken)
+            }
+        }
+        self.init(nodes: nodes, outputs: graph.outputs)
+    }
+
+    /// Appends `layer` as node `name` reading `input`; a `Sequential` becomes a chain of nodes
+    /// whose last one is `name` (the others get names no graph node has).
+    private static func append(_ layer: Layer, name: String, input: String, to nodes: inout [Node], taken: inout Set<String>) {
+        guard let sequential = layer as? Sequential, !sequential.layers.isEmpty else {
+            let rule = (layer as? Sequential).map { _ in Node.Rule.layer(y: .pointwise, x: .pointwise) } ?? rule(for: layer)
+            nodes.append(Node(name: name, inputs: [input], rule: rule))
+            return
+        }
+        var source = input
+        for (index, inner) in sequential.layers.enumerated() {
+            var innerName = name
+            if index < sequential.layers.count - 1 {
+                innerName = "\(name)[\(index)]"
+                while taken.contains(innerName) {
+                    innerName += "'"
+                }
+                taken.insert(innerName)
+            }
+            append(inner, name: innerName, input: source, to: &nodes, taken: &taken)
+            source = innerName
+        }
+    }
+
+    /// How a ConvoyNN layer reads.
+    private static func rule(for layer: Layer) -> Node.Rule {
+        switch layer {
+        case let convolution as Conv2d:
+            return convolutionRule(
+                kernel: (convolution.weight.shape[2], convolution.weight.shape[3]), stride: convolution.stride,
+                padding: convolution.padding, dilation: convolution.dilation,
+                zeroPadded: convolution.border == .zero, borderName: convolution.border.rawValue
+            )
+        case let pool as MaxPool2d:
+            return .layer(y: .window(span: pool.kernel.y, stride: pool.stride.y, padding: pool.padding.y),
+                          x: .window(span: pool.kernel.x, stride: pool.stride.x, padding: pool.padding.x))
+        case let pool as AvgPool2d:
+            return .layer(y: .window(span: pool.kernel.y, stride: pool.stride.y, padding: pool.padding.y),
+                          x: .window(span: pool.kernel.x, stride: pool.stride.x, padding: pool.padding.x))
+        case let upsample as Upsample:
+            return upsampleRule(scale: upsample.scale, mode: upsample.mode, alignCorners: upsample.alignCorners)
+        case let shuffle as PixelShuffle:
+            return .layer(y: .replicate(factor: shuffle.upscaleFactor), x: .replicate(factor: shuffle.upscaleFactor))
+        case is GlobalAvgPool2d:
+            return .untileable("(GlobalAvgPool2d) averages over the whole frame")
+        case is ReLU, is LeakyReLU, is PReLU, is Sigmoid, is Tanh, is ChannelSoftmax, is Normalize, is BatchNorm2d,
+             is ChannelPairMagnitude:
+            return .layer(y: .pointwise, x: .pointwise)
+        default:
+            return .untileable("(\(type(of: layer))) is a layer whose reads are not known")
+        }
+    }
+}
