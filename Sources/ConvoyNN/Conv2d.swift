@@ -26,6 +26,8 @@ public final class Conv2d: Layer {
     public let groups: Int
     /// What the padding reads.
     public let border: BorderMode
+    /// Applied to each output tile right after its GEMM (see `fusing(_:)`).
+    public let activation: ConvolutionActivation
 
     /// Creates the layer, checking its weights and settings.
     ///
@@ -39,7 +41,8 @@ public final class Conv2d: Layer {
         padding: (y: Int, x: Int) = (0, 0),
         dilation: (y: Int, x: Int) = (1, 1),
         groups: Int = 1,
-        border: BorderMode = .zero
+        border: BorderMode = .zero,
+        activation: ConvolutionActivation = .none
     ) throws {
         guard weight.shape.rank == 4 else {
             throw LayerConfigurationError.weightNotRank4(weight.shape)
@@ -72,6 +75,7 @@ public final class Conv2d: Layer {
         self.dilation = dilation
         self.groups = groups
         self.border = border
+        self.activation = activation
     }
 
     /// Output channels (`weight.shape[0]`).
@@ -137,7 +141,8 @@ public final class Conv2d: Layer {
             geometry: geometry(for: input.shape),
             output: output,
             workspaces: context.workspaces,
-            gemm: context.gemm
+            gemm: context.gemm,
+            activation: activation
         )
     }
 
@@ -178,7 +183,16 @@ public final class Conv2d: Layer {
             padding: padding,
             dilation: dilation,
             groups: groups,
-            border: border
+            border: border,
+            activation: activation
         )
+    }
+
+    /// The same convolution with `activation` applied to each output tile as it is computed —
+    /// equal to this layer followed by the activation layer, without a second pass over memory.
+    public func fusing(_ activation: ConvolutionActivation) throws -> Conv2d {
+        precondition(self.activation == .none, "the convolution already has an activation")
+        return try Conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                          groups: groups, border: border, activation: activation)
     }
 }

@@ -44,14 +44,15 @@ public enum Convolution {
         geometry: Conv2dGeometry,
         output: Tensor,
         workspace: Workspace,
-        gemm: MatrixMultiplier
+        gemm: MatrixMultiplier,
+        activation: ConvolutionActivation = .none
     ) {
         forward(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
-                workspaces: [workspace], gemm: gemm)
+                workspaces: [workspace], gemm: gemm, activation: activation)
     }
 
     /// Convolves a batch into a preallocated output, sharing the tiles among one worker thread per
-    /// workspace.
+    /// workspace, and applies `activation` to each tile after its GEMM (bias first).
     ///
     /// The tiles of all images and groups are dealt round-robin to `workspaces.count` workers;
     /// each packs its tiles into its own workspace and runs its own single-threaded GEMMs
@@ -64,7 +65,8 @@ public enum Convolution {
         geometry: Conv2dGeometry,
         output: Tensor,
         workspaces: [Workspace],
-        gemm: MatrixMultiplier
+        gemm: MatrixMultiplier,
+        activation: ConvolutionActivation = .none
     ) {
         precondition(!workspaces.isEmpty, "Convolution needs at least one workspace")
         precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
@@ -98,7 +100,7 @@ public enum Convolution {
                 let tileStart = tileIndex * tile
                 convolveTile(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
                              n: n, group: group, tileStart: tileStart, tileN: min(tile, columnsPerImage - tileStart),
-                             columns: columns, gemm: gemm)
+                             columns: columns, gemm: gemm, activation: activation)
                 task += workers
             }
         }
@@ -116,7 +118,8 @@ public enum Convolution {
     /// `group`, then one GEMM writing them into the output.
     private static func convolveTile(
         input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2dGeometry, output: Tensor,
-        n: Int, group: Int, tileStart: Int, tileN: Int, columns: UnsafeMutablePointer<Float>?, gemm: MatrixMultiplier
+        n: Int, group: Int, tileStart: Int, tileN: Int, columns: UnsafeMutablePointer<Float>?, gemm: MatrixMultiplier,
+        activation: ConvolutionActivation
     ) {
         let m = geometry.outChannelsPerGroup
         let k = geometry.rowsPerGroup
@@ -137,13 +140,6 @@ public enum Convolution {
             ldb = columnsPerImage
         }
         let c = groupOutput + tileStart
-        var beta: Float = 0
-        if let bias = bias {
-            for row in 0..<m {
-                (c + row * columnsPerImage).update(repeating: bias.pointer[group * m + row], count: tileN)
-            }
-            beta = 1
-        }
         // Row-major: A [m × k] weights, B [k × tileN] columns, C [m × tileN] output.
         gemm.multiply(
             transposeA: false,
@@ -156,9 +152,21 @@ public enum Convolution {
             lda: k,
             b: b,
             ldb: ldb,
-            beta: beta,
+            beta: 0,
             c: c,
             ldc: columnsPerImage
         )
+        // Bias and activation in one pass over the tile, which the GEMM has just left in cache.
+        guard bias != nil || activation != .none else { return }
+        for row in 0..<m {
+            let line = c + row * columnsPerImage
+            let shift = bias.map { $0.pointer[group * m + row] } ?? 0
+            switch activation {
+            case .none:
+                for i in 0..<tileN { line[i] += shift }
+            case .relu:
+                for i in 0..<tileN { line[i] = max(line[i] + shift, 0) }
+            }
+        }
     }
 }

@@ -45,12 +45,19 @@ public final class LoadedModel {
     /// The layers as loaded, in file order.
     public let layers: [LayerInfo]
 
-    init(name: String, weightsName: String, spec: ModelSpec, graph: Graph, layers: [LayerInfo]) {
+    /// Layers of the file that have no graph node of their own because a later one absorbed them
+    /// (a convolution fused with the ReLU after it), mapped to the node that computes them; they
+    /// have that node's shape.
+    let absorbedInto: [String: String]
+
+    init(name: String, weightsName: String, spec: ModelSpec, graph: Graph, layers: [LayerInfo],
+         absorbedInto: [String: String] = [:]) {
         self.name = name
         self.weightsName = weightsName
         self.spec = spec
         self.graph = graph
         self.layers = layers
+        self.absorbedInto = absorbedInto
     }
 
     /// Channels of the frames the model reads: 3 for RGB, 1 for luma.
@@ -155,7 +162,9 @@ public final class LoadedModel {
             throw ModelError(path: name, problem: .invalidGraph("the input size \(batch)×\(height)×\(width) must be at least 1 in every direction"))
         }
         do {
-            return try graph.shapes(for: Shape(batch, inputChannels, height, width))
+            var shapes = try graph.shapes(for: Shape(batch, inputChannels, height, width))
+            for (absorbed, node) in absorbedInto { shapes[absorbed] = shapes[node] }
+            return shapes
         } catch {
             throw ModelError(path: name, problem: .invalidGraph("for \(width)×\(height) input: \(error)"))
         }

@@ -144,12 +144,38 @@ public enum ModelLoader {
             }
         }
         let graph: Graph
+        var absorbed: [String: String] = [:]
         do {
-            graph = try Graph(nodes: nodes, outputs: spec.outputs)
+            graph = try Graph(nodes: try fuseActivations(nodes, outputs: spec.outputs, absorbed: &absorbed), outputs: spec.outputs)
         } catch {
             throw fail(.invalidGraph(String(describing: error)))
         }
-        return LoadedModel(name: modelName, weightsName: weights.path, spec: spec, graph: graph, layers: layerInfo)
+        return LoadedModel(name: modelName, weightsName: weights.path, spec: spec, graph: graph, layers: layerInfo,
+                           absorbedInto: absorbed)
+    }
+
+    /// Merges each ReLU into the convolution it reads when nothing else reads that convolution:
+    /// the fused node takes the ReLU's name and the convolution's place (`Conv2d.fusing(_:)`), so
+    /// the activation is applied to each output tile while it is in cache.
+    /// `absorbed` gains each removed convolution's name → the fused node's name.
+    static func fuseActivations(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
+        var readers: [String: Int] = [:]
+        for node in nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
+        for output in outputs { readers[output, default: 0] += 1 }
+        var result = nodes
+        var removed = Set<Int>()
+        for (index, node) in nodes.enumerated() {
+            guard case .layer(let layer) = node.operation, layer is ReLU, node.inputs.count == 1,
+                  readers[node.inputs[0]] == 1,
+                  let producer = nodes.firstIndex(where: { $0.name == node.inputs[0] }),
+                  case .layer(let candidate) = nodes[producer].operation,
+                  let convolution = candidate as? Conv2d, convolution.activation == .none else { continue }
+            result[producer] = Graph.Node(name: node.name, operation: .layer(try convolution.fusing(.relu)),
+                                          inputs: nodes[producer].inputs)
+            absorbed[nodes[producer].name] = node.name
+            removed.insert(index)
+        }
+        return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
     /// The tensors a layer reads from the weights file, with the shapes its settings imply.
