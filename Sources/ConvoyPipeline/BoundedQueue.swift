@@ -7,15 +7,18 @@ import Foundation
 /// pops drain what is left, then return nil. `cancel()` also drops what is queued, for errors.
 public final class BoundedQueue<Element> {
     public let depth: Int
-    private var items: [Element] = []
+    /// A ring of `depth` slots; a popped slot is emptied at once, so the queue never keeps an
+    /// item alive after handing it on.
+    private var slots: [Element?]
     private var head = 0
+    private var stored = 0
     private var closed = false
     private let condition = NSCondition()
 
     public init(depth: Int) {
         precondition(depth > 0, "queue depth must be positive")
         self.depth = depth
-        items.reserveCapacity(depth)
+        slots = Array(repeating: nil, count: depth)
     }
 
     /// Appends `item`, waiting while the queue is full. Returns false when the queue was closed.
@@ -23,9 +26,10 @@ public final class BoundedQueue<Element> {
     public func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !closed && items.count - head >= depth { condition.wait() }
+        while !closed && stored >= depth { condition.wait() }
         if closed { return false }
-        items.append(item)
+        slots[(head + stored) % depth] = item
+        stored += 1
         condition.broadcast()
         return true
     }
@@ -34,14 +38,12 @@ public final class BoundedQueue<Element> {
     public func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while !closed && items.count == head { condition.wait() }
-        if items.count == head { return nil }
-        let item = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
+        while !closed && stored == 0 { condition.wait() }
+        if stored == 0 { return nil }
+        let item = slots[head]
+        slots[head] = nil
+        head = (head + 1) % depth
+        stored -= 1
         condition.broadcast()
         return item
     }
@@ -58,8 +60,9 @@ public final class BoundedQueue<Element> {
     public func cancel() {
         condition.lock()
         closed = true
-        items.removeAll()
+        slots = Array(repeating: nil, count: depth)
         head = 0
+        stored = 0
         condition.broadcast()
         condition.unlock()
     }
@@ -68,6 +71,6 @@ public final class BoundedQueue<Element> {
     public var count: Int {
         condition.lock()
         defer { condition.unlock() }
-        return items.count - head
+        return stored
     }
 }

@@ -63,3 +63,25 @@ final class ManagedCounter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
     func increment() { lock.lock(); count += 1; lock.unlock() }
 }
+
+/// A popped item is not kept alive by the queue, even while the queue never runs empty.
+final class BoundedQueueOwnershipTests: XCTestCase {
+    final class Item {
+        let onDeinit: () -> Void
+        init(onDeinit: @escaping () -> Void) { self.onDeinit = onDeinit }
+        deinit { onDeinit() }
+    }
+
+    func testPoppedItemsAreReleasedWhileTheQueueStaysBusy() {
+        let queue = BoundedQueue<Item>(depth: 3)
+        let released = ManagedCounter()
+        queue.push(Item { released.increment() })
+        for _ in 0..<50 {
+            queue.push(Item { released.increment() })
+            _ = queue.pop()
+        }
+        // 50 items were handed on and dropped by the caller; the queue still holds one.
+        XCTAssertEqual(released.value, 50)
+        XCTAssertEqual(queue.count, 1)
+    }
+}
