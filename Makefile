@@ -31,6 +31,7 @@ deps:
 	    exit 1; \
 	  fi; \
 	fi
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
