@@ -1,3 +1,5 @@
+import ConvoyTensor
+
 /// Why a kernel spec (or a kernel made in code) was rejected.
 ///
 /// Every case carries the spec as written and describes itself in one line that names it, so a
@@ -78,33 +80,7 @@ public enum KernelSpecError: Error, Equatable, CustomStringConvertible {
     /// Puts `text` in double quotes on one line: control characters, quotes and backslashes are
     /// escaped, and text longer than 120 characters is cut short with an ellipsis.
     static func quote(_ text: String) -> String {
-        let limit = 120
-        var body = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count == limit {
-                body += "…"
-                break
-            }
-            count += 1
-            switch scalar {
-            case "\"": body += "\\\""
-            case "\\": body += "\\\\"
-            case "\n": body += "\\n"
-            case "\r": body += "\\r"
-            case "\t": body += "\\t"
-            default:
-                if scalar.properties.generalCategory == .control
-                    || scalar.properties.generalCategory == .lineSeparator
-                    || scalar.properties.generalCategory == .paragraphSeparator
-                    || scalar.properties.generalCategory == .format {
-                    body += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    body.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return "\"" + body + "\""
+        MessageText.quote(text, limit: 120)
     }
 
     /// Joins names as "a, b and c".

@@ -1,3 +1,4 @@
+import ConvoyTensor
 /// A model (architecture YAML + safetensors weights) could not be loaded or run. The description
 /// is one line that names the model file and, when relevant, the layer or tensor.
 ///
@@ -73,7 +74,7 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
     }
 
     private var problemText: String {
-        let q = MessageText.quote
+        let q = { MessageText.quote($0) }
         switch problem {
         case .noSuchFile:
             return "no such model file."

@@ -1,3 +1,4 @@
+import ConvoyTensor
 import ConvoyNN
 
 /// What a tile of the input must hold so that a model run on the tile gives the same output

@@ -1,3 +1,4 @@
+import ConvoyTensor
 /// A safetensors file could not be read or written. The description is one line that names the
 /// file and, when it is about one tensor, the tensor.
 public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
@@ -65,7 +66,7 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
     }
 
     private var problemText: String {
-        let q = MessageText.quote
+        let q = { MessageText.quote($0) }
         switch problem {
         case .noSuchFile:
             return "no such safetensors file."

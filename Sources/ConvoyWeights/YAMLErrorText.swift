@@ -1,3 +1,4 @@
+import ConvoyTensor
 import Yams
 
 /// One-line descriptions of Yams's errors (whose own descriptions span several lines, with the
