@@ -69,9 +69,11 @@ struct FeaturesCommand: ParsableCommand {
             job.threads = runOptions.threads
             job.progress = runOptions.quiet ? .none : runOptions.progress
             runOptions.configureLogging()
+            Interruption.install()
             let summary = try FeatureRunner(job: job).run()
             Log.info(String(format: "%d frames of features written to %@ in %.2f s (%.1f fps).",
                             summary.framesWritten, output, summary.seconds, summary.framesPerSecond))
+            if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }
 }

@@ -41,8 +41,10 @@ struct FilterCommand: ParsableCommand {
             job.overwrite = outputOptions.overwrite
             job.encoder = encoderOptions.settings()
             runOptions.apply(to: &job, defaultBatch: 8)
+            Interruption.install()
             let summary = try FilterRunner(job: job).run()
             Report.finished(summary, output: job.output)
+            if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }
 }

@@ -9,6 +9,9 @@ enum Report {
         if summary.decodeErrors > 0 {
             line += "; \(summary.decodeErrors) damaged packets were skipped and \(summary.framesDecoded) frames decoded"
         }
+        if let signal = Interruption.receivedSignal {
+            line += "; stopped early by \(signal == SIGINT ? "Ctrl-C" : "SIGTERM"), so the output holds the frames processed until then"
+        }
         if summary.inputEndedEarly {
             line += "; the input ended early, so the output holds only the frames that decoded"
         }

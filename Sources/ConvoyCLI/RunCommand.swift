@@ -45,8 +45,10 @@ struct RunCommand: ParsableCommand {
             }
             job.encoder = encoderOptions.settings(over: base)
             runOptions.apply(to: &job, defaultBatch: spec.batch)
+            Interruption.install()
             let summary = try FilterRunner(job: job).run()
             Report.finished(summary, output: job.output)
+            if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }
 }

@@ -95,6 +95,7 @@ public final class OutputFile {
     public func start(metadataFrom input: InputFile? = nil) throws {
         if let input { av_dict_copy(&context.pointee.metadata, input.context.pointee.metadata, 0) }
         if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            if target != "-" { TemporaryFiles.register(temporaryPath) }
             try check(avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE), "avio_open(\(target))")
         }
         do {
@@ -135,6 +136,7 @@ public final class OutputFile {
         }
         closeIO(removing: false)
         if target != "-" {
+            defer { TemporaryFiles.unregister(temporaryPath) }
             if rename(temporaryPath, target) != 0 {
                 let code = errno
                 unlink(temporaryPath)
@@ -155,6 +157,9 @@ public final class OutputFile {
         if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0, context.pointee.pb != nil {
             avio_closep(&context.pointee.pb)
         }
-        if removing && target != "-" { unlink(temporaryPath) }
+        if removing && target != "-" {
+            unlink(temporaryPath)
+            TemporaryFiles.unregister(temporaryPath)
+        }
     }
 }

@@ -62,6 +62,8 @@ final class DecodeStage {
             }
         }
         func readNext() -> Bool {
+            // Ctrl-C: stop reading; what was decoded is still processed and written.
+            if Interruption.receivedSignal != nil { return false }
             do { return try input.read(into: packet) } catch {
                 counts.truncated = true
                 Log.warning("\(input.name): reading stopped early (\(error)); the output keeps the frames decoded before that point.")

@@ -29,12 +29,7 @@ public final class NpyWriter {
         try write(NpyWriter.header(shape: [0] + itemShape))
     }
 
-    deinit {
-        if !finished {
-            try? handle.close()
-            unlink(temporaryPath)
-        }
-    }
+    deinit { discard() }
 
     /// Frames written so far.
     public var count: Int { frames }
@@ -49,6 +44,7 @@ public final class NpyWriter {
     /// Writes the final shape into the header and renames the file onto the target.
     public func finish() throws {
         precondition(!finished, "finish called twice")
+        defer { TemporaryPath.release(temporaryPath) }
         do {
             try handle.seek(toOffset: 0)
             try write(NpyWriter.header(shape: [frames] + itemShape))
@@ -67,6 +63,7 @@ public final class NpyWriter {
     /// Leaves the target untouched and removes the temporary file.
     public func discard() {
         guard !finished else { return }
+        defer { TemporaryPath.release(temporaryPath) }
         finished = true
         try? handle.close()
         unlink(temporaryPath)

@@ -1,3 +1,4 @@
+import ConvoyMedia
 import Foundation
 
 /// One `.safetensors` file: a tensor per model output, `[frames, …]` in F32, and `pts`, the frame
@@ -18,7 +19,9 @@ final class SafeTensorsFeatureSink: FeatureSink {
         self.path = path
         self.outputs = outputs
         let base = TemporaryPath.beside(path)
+        TemporaryPath.release(base)
         parts = outputs.indices.map { "\(base).part\($0)" }
+        for part in parts { TemporaryFiles.register(part) }
         var handles: [FileHandle] = []
         for part in parts {
             guard FileManager.default.createFile(atPath: part, contents: nil), let handle = FileHandle(forWritingAtPath: part) else {
@@ -60,7 +63,13 @@ final class SafeTensorsFeatureSink: FeatureSink {
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
         let temporary = TemporaryPath.beside(path)
-        defer { for part in parts { unlink(part) } }
+        defer {
+            for part in parts {
+                unlink(part)
+                TemporaryPath.release(part)
+            }
+            TemporaryPath.release(temporary)
+        }
         do {
             guard FileManager.default.createFile(atPath: temporary, contents: nil),
                   let out = FileHandle(forWritingAtPath: temporary) else {
@@ -95,6 +104,9 @@ final class SafeTensorsFeatureSink: FeatureSink {
         guard !done else { return }
         done = true
         for handle in handles { try? handle.close() }
-        for part in parts { unlink(part) }
+        for part in parts {
+            unlink(part)
+            TemporaryPath.release(part)
+        }
     }
 }

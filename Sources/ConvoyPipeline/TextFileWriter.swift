@@ -27,6 +27,7 @@ final class TextFileWriter {
 
     func finish() throws {
         guard !done else { return }
+        defer { TemporaryPath.release(temporaryPath) }
         done = true
         try? handle.close()
         if rename(temporaryPath, path) != 0 {
@@ -38,6 +39,7 @@ final class TextFileWriter {
 
     func discard() {
         guard !done else { return }
+        defer { TemporaryPath.release(temporaryPath) }
         done = true
         try? handle.close()
         unlink(temporaryPath)

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The temporary files being written right now, so that an abort (a second Ctrl-C) can remove
+/// them before the process exits. Writers register a path when they create it and unregister it
+/// when they rename or remove it.
+public enum TemporaryFiles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths = Set<String>()
+
+    public static func register(_ path: String) {
+        lock.lock()
+        paths.insert(path)
+        lock.unlock()
+    }
+
+    public static func unregister(_ path: String) {
+        lock.lock()
+        paths.remove(path)
+        lock.unlock()
+    }
+
+    /// Unlinks every registered file (for an abort; safe to call from any thread).
+    public static func removeAll() {
+        lock.lock()
+        for path in paths { unlink(path) }
+        paths.removeAll()
+        lock.unlock()
+    }
+}

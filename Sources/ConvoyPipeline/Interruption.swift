@@ -1,0 +1,49 @@
+import ConvoyMedia
+import Foundation
+
+/// Ctrl-C and SIGTERM, handled as ffmpeg users expect: the first stops reading the input, the
+/// frames in flight are finished and the output is closed properly (a playable file of what was
+/// processed, exit 130 or 143); a second aborts at once and removes the temporary output.
+public enum Interruption {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var received: Int32 = 0
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// Takes over SIGINT and SIGTERM for the rest of the process.
+    public static func install() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard sources.isEmpty else { return }
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handle(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// The first signal received, if any.
+    public static var receivedSignal: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return received == 0 ? nil : received
+    }
+
+    /// The exit code for the signal received (128 + its number: 130 for SIGINT, 143 for SIGTERM).
+    public static var exitCode: Int32? { receivedSignal.map { 128 + $0 } }
+
+    private static func handle(_ number: Int32) {
+        lock.lock()
+        let first = received == 0
+        if first { received = number }
+        lock.unlock()
+        if first {
+            Log.info("stopping: finishing the frames in flight (press Ctrl-C again to abort).")
+        } else {
+            TemporaryFiles.removeAll()
+            FileHandle.standardError.write(Data("convoy: aborted; the unfinished output was removed.\n".utf8))
+            _exit(128 + (received == 0 ? number : received))
+        }
+    }
+}
