@@ -43,7 +43,7 @@ struct FilterCommand: ParsableCommand {
             runOptions.apply(to: &job, defaultBatch: 8)
             Interruption.install()
             let summary = try FilterRunner(job: job).run()
-            Report.finished(summary, output: job.output)
+            Report.finished(summary, output: job.output, format: runOptions.summary)
             if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }

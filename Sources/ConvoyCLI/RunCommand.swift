@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
             runOptions.apply(to: &job, defaultBatch: spec.batch)
             Interruption.install()
             let summary = try FilterRunner(job: job).run()
-            Report.finished(summary, output: job.output)
+            Report.finished(summary, output: job.output, format: runOptions.summary)
             if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }

@@ -19,6 +19,12 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Also print FFmpeg's own warnings and errors on standard error.")
     var verbose = false
 
+    @Flag(help: "Stop at the first damaged packet or frame of the input instead of skipping or concealing it, as ffmpeg does by default.")
+    var strict = false
+
+    @Option(help: "How the closing summary is printed on standard error: text (one line, silenced by --quiet) or json (one JSON object, printed even with --quiet).")
+    var summary: SummaryFormat = .text
+
     func validate() throws {
         if let batch, !(1...256).contains(batch) {
             throw ValidationError("The batch size must be between 1 and 256.")
@@ -33,6 +39,7 @@ struct RunOptions: ParsableArguments {
         job.batch = batch ?? defaultBatch
         job.threads = threads
         job.progress = quiet ? .none : progress
+        job.strict = strict
         configureLogging()
     }
 

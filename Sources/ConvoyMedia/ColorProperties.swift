@@ -39,6 +39,19 @@ public struct ColorProperties: Equatable, Sendable {
         }
     }
 
+    /// What Convoy assumes for missing tags when it converts YUV to RGB, as a sentence, or nil
+    /// when the matrix and range are both tagged.
+    public var untaggedAssumption: String? {
+        let matrixMissing = space == AVCOL_SPC_UNSPECIFIED || space == AVCOL_SPC_RESERVED
+        let rangeMissing = range == AVCOL_RANGE_UNSPECIFIED
+        switch (matrixMissing, rangeMissing) {
+        case (true, true): return "no colour matrix or range tag; BT.601 and limited (tv) range are assumed, as ffmpeg assumes."
+        case (true, false): return "no colour matrix tag; BT.601 is assumed, as ffmpeg assumes."
+        case (false, true): return "no colour range tag; limited (tv) range is assumed, as ffmpeg assumes."
+        case (false, false): return nil
+        }
+    }
+
     /// Names as ffprobe prints them, e.g. `bt709/tv`, or `unknown`.
     public var summary: String {
         func name(_ text: UnsafePointer<CChar>?) -> String { text.map { String(cString: $0) } ?? "unknown" }

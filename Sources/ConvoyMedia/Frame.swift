@@ -25,8 +25,10 @@ public final class Frame {
         return value == convoy_nopts_value() ? nil : value
     }
 
-    /// True when the decoder flagged the frame as damaged.
-    public var isCorrupt: Bool { pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 }
+    /// True when the decoder flagged the frame as damaged or had to conceal errors in it.
+    public var isCorrupt: Bool {
+        pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 || pointer.pointee.decode_error_flags != 0
+    }
 
     public func unref() { av_frame_unref(pointer) }
 }

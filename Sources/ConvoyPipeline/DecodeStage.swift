@@ -13,6 +13,8 @@ final class DecodeStage {
     let workingFormat: WorkingFormat.Format
     /// One frame period in the stream's time base, for frames whose duration is unknown.
     let framePeriod: Int64
+    /// Make the first damaged packet or frame an error instead of skipping or concealing it.
+    var strict = false
 
     /// Opens `name` and its video decoder; frames will be converted for `space`.
     init(input name: String, space: FilterSpace, threads: Int) throws {
@@ -47,6 +49,15 @@ final class DecodeStage {
                 case .needsInput, .endOfStream: return true
                 case .frame(let frame):
                     counts.framesDecoded += 1
+                    if frame.isCorrupt {
+                        let time = Timestamps.seconds(frame.bestEffortTimestamp ?? 0, decoder.timeBase)
+                        if strict {
+                            throw ConvoyError(String(format: "%@: damaged video at %.3f s (--strict stops at the first damage).", input.name, time),
+                                              exitCode: ConvoyError.dataError)
+                        }
+                        counts.framesDamaged += 1
+                        Log.warning(String(format: "%@: damaged video frame at %.3f s; the decoder concealed the damage.", input.name, time))
+                    }
                     let stamp = frame.bestEffortTimestamp ?? last.map { $0 + max(1, frame.pointer.pointee.pkt_duration) } ?? 0
                     last = stamp
                     index += 1
@@ -75,6 +86,10 @@ final class DecodeStage {
                 do {
                     try decoder.send(packet)
                 } catch let error as FFmpegError where error.code != -ENOMEM {
+                    if strict {
+                        throw ConvoyError("\(input.name): damaged video packet at \(Timestamps.seconds(packet.pointer.pointee.pts, decoder.timeBase)) s (\(error.reason); --strict stops at the first damage).",
+                                          exitCode: ConvoyError.dataError)
+                    }
                     counts.decodeErrors += 1
                     Log.warning("\(input.name): damaged video packet at \(Timestamps.seconds(packet.pointer.pointee.pts, decoder.timeBase)) s skipped (\(error.reason)).")
                 }

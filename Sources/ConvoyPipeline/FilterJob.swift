@@ -20,6 +20,8 @@ public struct FilterJob {
     /// lets FFmpeg choose for the codecs.
     public var threads: Int?
     public var progress: ProgressMode = .auto
+    /// Stop at the first damaged packet or frame instead of skipping or concealing it.
+    public var strict = false
 
     public init(input: String, output: String, processor: FrameProcessor) {
         self.input = input

@@ -20,6 +20,7 @@ public final class FilterRunner {
     public func run() throws -> RunSummary {
         let codecThreads = job.threads ?? 0
         let source = try DecodeStage(input: job.input, space: job.processor.space, threads: codecThreads)
+        source.strict = job.strict
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
         let input = source.input, decoder = source.decoder
         let processor = job.processor
@@ -50,6 +51,9 @@ public final class FilterRunner {
             try output.start(metadataFrom: input)
         } catch {
             throw MediaErrors.output(error, name: job.output)
+        }
+        if processor.space == .rgb, let assumption = decoder.color.untaggedAssumption {
+            Log.info("\(job.input): \(assumption)")
         }
 
         let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))

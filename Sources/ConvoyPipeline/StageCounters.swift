@@ -5,11 +5,12 @@ final class StageCounters {
     var framesWritten = 0
     var decodeErrors = 0
     var packetsCopied = 0
+    var framesDamaged = 0
     var truncated = false
 
     func summary(seconds: Double) -> RunSummary {
         RunSummary(framesDecoded: framesDecoded, framesProcessed: framesProcessed, framesWritten: framesWritten,
-                   decodeErrors: decodeErrors, packetsCopied: packetsCopied, inputEndedEarly: truncated,
-                   seconds: seconds)
+                   decodeErrors: decodeErrors, framesDamaged: framesDamaged, packetsCopied: packetsCopied, inputEndedEarly: truncated,
+                   interrupted: Interruption.receivedSignal != nil, seconds: seconds)
     }
 }
