@@ -17,6 +17,8 @@ public struct EncoderSettings: Equatable, Sendable {
     /// True when `crf` and `preset` were left at Convoy's defaults, which are dropped silently for
     /// encoders that do not know them; values the user gave are an error on such encoders.
     public var usesDefaultRateControl: Bool
+    /// True when the codec was chosen by the user rather than left at libx264.
+    public var codecWasGiven: Bool
 
     public static let defaultCodec = "libx264"
     public static let defaultCRF = 20.0
@@ -25,6 +27,7 @@ public struct EncoderSettings: Equatable, Sendable {
     public init(codec: String? = nil, crf: Double? = nil, preset: String? = nil, bitrate: Int? = nil,
                 pixelFormat: String? = nil, threads: Int = 0) {
         self.codec = codec ?? EncoderSettings.defaultCodec
+        codecWasGiven = codec != nil
         usesDefaultRateControl = crf == nil && preset == nil
         self.crf = crf ?? (bitrate == nil ? EncoderSettings.defaultCRF : nil)
         self.preset = preset ?? EncoderSettings.defaultPreset

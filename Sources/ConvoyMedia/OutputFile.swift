@@ -52,6 +52,14 @@ public final class OutputFile {
     /// True when the container wants codec headers out of band (encoders must be told).
     public var wantsGlobalHeader: Bool { context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
 
+    /// The encoder raw-picture containers need (`rawvideo` for rawvideo, `wrapped_avframe` for
+    /// yuv4mpegpipe), or nil for containers of compressed video.
+    public var rawPictureCodec: String? {
+        let id = context.pointee.oformat.pointee.video_codec
+        guard id == AV_CODEC_ID_RAWVIDEO || id == AV_CODEC_ID_WRAPPED_AVFRAME else { return nil }
+        return avcodec_find_encoder(id).map { String(cString: $0.pointee.name) }
+    }
+
     /// The container's short name, e.g. `mp4`.
     public var formatName: String { String(cString: context.pointee.oformat.pointee.name) }
 

@@ -38,6 +38,10 @@ public final class FilterRunner {
         if settings.threads == 0 { settings.threads = codecThreads }
         do {
             output = try OutputFile(target: job.output, format: job.format)
+            // Raw frames out (rawvideo, y4m): the container's own raw codec unless one was given.
+            if !settings.codecWasGiven, let raw = output.rawPictureCodec {
+                settings = EncoderSettings(codec: raw, pixelFormat: settings.pixelFormat, threads: settings.threads)
+            }
             let picture = VideoEncoder.Picture(width: size.width, height: size.height, timeBase: decoder.timeBase,
                                                frameRate: decoder.frameRate, color: decoder.color,
                                                sampleAspectRatio: decoder.sampleAspectRatio)
