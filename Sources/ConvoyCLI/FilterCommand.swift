@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyMedia
 import ConvoyPipeline
 import ConvoyTensor
 import Foundation
@@ -14,6 +15,7 @@ struct FilterCommand: ParsableCommand {
           convoy filter in.mp4 -o edges.mp4 --kernel sobel --space luma --chroma neutral
           convoy filter in.mp4 -o out.mp4 --kernel "[1 2 1; 2 4 2; 1 2 1]/16" --kernel sharpen
           ffmpeg -i in.mkv -f nut - | convoy filter - -o out.mp4 --kernel box:size=5
+          ffmpeg -i in.mkv -f rawvideo -pix_fmt rgb24 - | convoy filter - --raw 1920x1080:rgb24@30 -o out.mp4 --kernel sobel
           convoy filter in.mp4 -o out.mp4 --model Samples/Models/denoise.yaml
 
         Kernels are applied as correlation, as PyTorch and ffmpeg's convolution filter apply them. \
@@ -26,17 +28,24 @@ struct FilterCommand: ParsableCommand {
 
     @OptionGroup var filter: FilterOptions
 
+    @Option(help: "Read headerless raw frames: WIDTHxHEIGHT:PIXFMT@RATE, such as 1920x1080:rgb24@30 (y4m needs no flag).")
+    var raw: String?
+
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var encoderOptions: EncoderOptions
     @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         try filter.check()
+        if let raw {
+            do { _ = try RawVideoFormat(parsing: raw) } catch { throw ValidationError(String(describing: error)) }
+        }
     }
 
     func run() throws {
         try Failure.guarded {
             var job = FilterJob(input: input, output: outputOptions.output, processor: try filter.makeProcessor())
+            job.raw = try raw.map { try RawVideoFormat(parsing: $0) }
             job.format = outputOptions.format
             job.overwrite = outputOptions.overwrite
             job.encoder = encoderOptions.settings()

@@ -13,12 +13,22 @@ public final class InputFile {
     /// The index of the stream Convoy filters (FFmpeg's "best" video stream).
     public let videoStreamIndex: Int
 
-    /// Opens `name` (`-` means standard input) and reads enough to describe its streams.
-    public init(_ name: String) throws {
+    /// Opens `name` (`-` means standard input) and reads enough to describe its streams. With
+    /// `raw`, the input is headerless frames of that size, pixel format and rate.
+    public init(_ name: String, raw: RawVideoFormat? = nil) throws {
         self.name = name
         var pointer: UnsafeMutablePointer<AVFormatContext>? = nil
         let url = name == "-" ? "pipe:0" : name
-        try check(avformat_open_input(&pointer, url, nil, nil), "avformat_open_input")
+        var options: OpaquePointer? = nil
+        defer { av_dict_free(&options) }
+        var format: UnsafePointer<AVInputFormat>? = nil
+        if let raw {
+            format = av_find_input_format("rawvideo")
+            av_dict_set(&options, "video_size", "\(raw.width)x\(raw.height)", 0)
+            av_dict_set(&options, "pixel_format", raw.pixelFormat, 0)
+            av_dict_set(&options, "framerate", "\(raw.rate.num)/\(raw.rate.den)", 0)
+        }
+        try check(avformat_open_input(&pointer, url, format, &options), "avformat_open_input")
         guard let opened = pointer else { throw FFmpegError(code: convoy_averror(ENOMEM), function: "avformat_open_input") }
         context = opened
         do {

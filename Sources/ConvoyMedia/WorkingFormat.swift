@@ -19,6 +19,9 @@ public enum WorkingFormat {
         return asStored.contains(source) ? source : AV_PIX_FMT_YUV444P
     }
 
+    /// True for RGB pixel formats (their conversion to the working planes uses no colour matrix).
+    public static func isRGB(_ format: AVPixelFormat) -> Bool { Scaler.isRGB(format) }
+
     /// FFmpeg's name for a pixel format.
     public static func name(_ format: AVPixelFormat) -> String {
         av_get_pix_fmt_name(format).map { String(cString: $0) } ?? "unknown"

@@ -16,10 +16,15 @@ final class DecodeStage {
     /// Make the first damaged packet or frame an error instead of skipping or concealing it.
     var strict = false
 
-    /// Opens `name` and its video decoder; frames will be converted for `space`.
-    init(input name: String, space: FilterSpace, threads: Int) throws {
+    /// For raw input: the bytes of one frame (a shorter last packet is a cut-off frame).
+    let rawFrameSize: Int?
+
+    /// Opens `name` and its video decoder (`raw`: headerless frames of that format); frames will
+    /// be converted for `space`.
+    init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil) throws {
+        rawFrameSize = raw?.frameSize
         do {
-            input = try InputFile(name)
+            input = try InputFile(name, raw: raw)
             decoder = try VideoDecoder(input: input, threads: threads)
         } catch {
             throw MediaErrors.input(error, name: name)
@@ -83,6 +88,11 @@ final class DecodeStage {
         }
         while readNext() {
             if packet.streamIndex == input.videoStreamIndex {
+                if let rawFrameSize, Int(packet.pointer.pointee.size) < rawFrameSize {
+                    // A cut-off last frame of raw input: not decoded; the run reports it at the end.
+                    counts.shortRawFrame = (Int(packet.pointer.pointee.size), rawFrameSize)
+                    continue
+                }
                 do {
                     try decoder.send(packet)
                 } catch let error as FFmpegError where error.code != -ENOMEM {

@@ -5,6 +5,8 @@ import ConvoyMedia
 public struct FilterJob {
     /// Input file or URL; `-` reads a container from standard input.
     public var input: String
+    /// When the input is headerless raw frames (`--raw`): their size, pixel format and rate.
+    public var raw: RawVideoFormat?
     /// Output file; `-` writes a streamable container to standard output.
     public var output: String
     /// Container format name (`ffmpeg -muxers`); nil guesses from the output's extension.

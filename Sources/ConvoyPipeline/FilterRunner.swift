@@ -19,7 +19,7 @@ public final class FilterRunner {
     /// Runs the job to the end. On failure no output is left behind.
     public func run() throws -> RunSummary {
         let codecThreads = job.threads ?? 0
-        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: codecThreads)
+        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: codecThreads, raw: job.raw)
         source.strict = job.strict
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
         let input = source.input, decoder = source.decoder
@@ -56,7 +56,7 @@ public final class FilterRunner {
         } catch {
             throw MediaErrors.output(error, name: job.output)
         }
-        if processor.space == .rgb, let assumption = decoder.color.untaggedAssumption {
+        if processor.space == .rgb, !WorkingFormat.isRGB(decoder.pixelFormat), let assumption = decoder.color.untaggedAssumption {
             Log.info("\(job.input): \(assumption)")
         }
 
@@ -140,6 +140,11 @@ public final class FilterRunner {
             throw MediaErrors.output(error, name: job.output)
         }
         do { try output.finish() } catch { throw MediaErrors.output(error, name: job.output) }
+        if let short = counts.shortRawFrame {
+            // The whole frames are written; the cut-off one is the input's fault, said as an error.
+            throw ConvoyError("\(job.input): the raw input ended inside a frame (\(short.got) of \(short.needed) bytes); the \(counts.framesWritten) whole frames read were written to \(job.output).",
+                              exitCode: ConvoyError.dataError)
+        }
         return counts.summary(seconds: progress.elapsed)
     }
 }

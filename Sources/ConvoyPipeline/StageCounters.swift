@@ -7,6 +7,8 @@ final class StageCounters {
     var packetsCopied = 0
     var framesDamaged = 0
     var truncated = false
+    /// For raw input whose last frame was cut off: the bytes it had and the bytes a frame needs.
+    var shortRawFrame: (got: Int, needed: Int)?
 
     func summary(seconds: Double) -> RunSummary {
         RunSummary(framesDecoded: framesDecoded, framesProcessed: framesProcessed, framesWritten: framesWritten,

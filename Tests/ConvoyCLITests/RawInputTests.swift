@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+
+/// `--raw`: headerless frames on standard input.
+final class RawInputTests: ConvoyTestCase {
+    func testRawRGBInIsFilteredFrameForFrame() throws {
+        let input = try makeClip("in.mp4", size: "96x64", rate: "10", duration: 1, audio: false)
+        let raw = path("in.rgb")
+        try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", raw])
+        let result = try convoy(["filter", "-", "--raw", "96x64:rgb24@10", "--kernel", "identity", "-o", "-",
+                                 "--format", "rawvideo", "--pix-fmt", "rgb24", "-q"], stdinFile: raw)
+        XCTAssertEqual(result.status, 0, result.stderrText)
+        XCTAssertEqual(result.stdout, fileData(raw), "identity on raw RGB gives back the same bytes")
+        for format in ["gray", "yuv420p"] {
+            let file = path("in.\(format)")
+            try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", format, file])
+            let run = try convoy(["filter", "-", "--raw", "96x64:\(format)@10", "--kernel", "box", "-o", path("\(format).mp4")], stdinFile: file)
+            XCTAssertEqual(run.status, 0, run.stderrText)
+            XCTAssertEqual(try decodedFrameCount(path("\(format).mp4")), 10, format)
+        }
+    }
+
+    func testShortLastFrameIsAnErrorButTheWholeFramesAreWritten() throws {
+        let input = try makeClip("in.mp4", size: "96x64", rate: "10", duration: 1, audio: false)
+        try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", path("in.rgb")])
+        let bytes = try XCTUnwrap(fileData(path("in.rgb")))
+        try bytes.prefix(96 * 64 * 3 * 4 + 1000).write(to: URL(fileURLWithPath: path("short.rgb")))
+        let result = try convoy(["filter", "-", "--raw", "96x64:rgb24@10", "--kernel", "box", "-o", path("out.mp4")], stdinFile: path("short.rgb"))
+        XCTAssertEqual(result.status, 65)
+        XCTAssertTrue(result.stderrText.contains("4 whole frames"), result.stderrText)
+        XCTAssertEqual(try decodedFrameCount(path("out.mp4")), 4)
+        let bad = try convoy(["filter", "-", "--raw", "96x64:rgb42@10", "--kernel", "box", "-o", path("x.mp4")], stdinFile: path("in.rgb"))
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderrText.contains("rgb42"), bad.stderrText)
+    }
+}
