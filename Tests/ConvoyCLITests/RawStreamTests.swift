@@ -27,4 +27,14 @@ final class RawStreamTests: ConvoyTestCase {
         XCTAssertEqual(piped.count, 10)
         XCTAssertEqual(piped, try frameChecksums(path("file.nut")))
     }
+
+    /// A consumer that stops reading early ends Convoy quietly: exit 0 or 141 (SIGPIPE), no crash.
+    func testAConsumerClosingThePipeEndsConvoyQuietly() throws {
+        let input = try makeClip("in.mp4", size: "320x240", rate: "25", duration: 4, audio: false)
+        let result = try ProcessRunner.run("/bin/bash", ["-c", "'\(convoy)' filter '\(input)' --kernel box -q -o - --format rawvideo --pix-fmt rgb24 | head -c 1000 > /dev/null; echo \"status=${PIPESTATUS[0]}\""])
+        let status = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(["status=0", "status=141"].contains(status), status + result.stderrText)
+        assertNoCrashTrace(result)
+        XCTAssertEqual(temporaryLeftovers(), [])
+    }
 }
