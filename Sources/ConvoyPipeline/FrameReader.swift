@@ -1,5 +1,6 @@
 import ConvoyMedia
 import ConvoyTensor
+import Foundation
 
 /// Reads a video as batches of frame tensors, for programs that use Convoy as a library.
 ///
@@ -9,68 +10,48 @@ import ConvoyTensor
 ///     // batch.tensor is [N, 1, H, W]
 /// }
 /// ```
-/// The batch tensor's storage is reused by the next call: copy what must outlive it.
+/// Frames are decoded ahead on a thread of their own by the same decoder stage the commands use,
+/// through a bounded queue. The batch tensor's storage is reused by the next call: copy what must
+/// outlive it.
 public final class FrameReader {
-    private let input: InputFile
-    private let decoder: VideoDecoder
-    private let scaler: Scaler
+    private let source: DecodeStage
+    private let queue = BoundedQueue<PlanarImage>(depth: 16)
     private let batcher: FrameBatcher
-    private let packet = Packet()
-    private let workingFormat: Int32
-    private var ended = false
-    private var pending: [PlanarImage] = []
+    private let stage = DispatchGroup()
+    private let failure: StageFailure
+    private let name: String
 
     /// Opens `input` (a path, URL or `-`). `space` picks the planes: rgb gives C = 3, luma gives
     /// C = 1 (Y); yuv gives the planes stored at full size.
     public init(input name: String, space: FilterSpace = .rgb) throws {
-        do {
-            input = try InputFile(name)
-            decoder = try VideoDecoder(input: input, threads: 0)
-        } catch {
-            throw MediaErrors.input(error, name: name)
+        self.name = name
+        source = try DecodeStage(input: name, space: space, threads: 0)
+        batcher = FrameBatcher(group: PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0], capacity: 1)
+        let queue = self.queue
+        failure = StageFailure { queue.cancel() }
+        let (source, failure) = (self.source, self.failure)
+        Stage.start("convoy.read", group: stage) {
+            failure.run { try source.run(into: queue, counts: StageCounters()) }
         }
-        let format = space == .rgb ? WorkingFormat.rgb : WorkingFormat.yuv(for: decoder.pixelFormat)
-        workingFormat = format.rawValue
-        scaler = Scaler(color: decoder.color)
-        let layout = PlanarImage(width: decoder.width, height: decoder.height, pixelFormat: format).planes
-        batcher = FrameBatcher(group: PlaneGroup.groups(for: space, planes: layout)[0], capacity: 1)
+    }
+
+    deinit {
+        queue.cancel()
+        stage.wait()
     }
 
     /// Frame width and height.
-    public var width: Int { decoder.width }
-    public var height: Int { decoder.height }
+    public var width: Int { source.width }
+    public var height: Int { source.height }
 
     /// The next batch of up to `count` frames, or nil at the end of the video.
     public func next(count: Int) throws -> FrameBatch? {
         precondition(count > 0, "batch size must be positive")
         var images: [PlanarImage] = []
-        while images.count < count, let image = try nextImage() { images.append(image) }
+        while images.count < count, let image = queue.pop() { images.append(image) }
+        if let error = failure.error { throw MediaErrors.input(error, name: name) }
         guard !images.isEmpty else { return nil }
-        let tensor = batcher.pack(images)
-        let times = images.map { Timestamps.seconds($0.timestamp ?? 0, decoder.timeBase) }
-        return FrameBatch(tensor: tensor, times: times)
-    }
-
-    private func nextImage() throws -> PlanarImage? {
-        while true {
-            if !pending.isEmpty { return pending.removeFirst() }
-            switch try decoder.receive() {
-            case .frame(let frame):
-                let image = PlanarImage(width: width, height: height, pixelFormat: .init(rawValue: workingFormat))
-                try scaler.convert(frame, into: image)
-                image.timestamp = frame.bestEffortTimestamp
-                return image
-            case .endOfStream:
-                return nil
-            case .needsInput:
-                if ended { return nil }
-                if try input.read(into: packet) {
-                    if packet.streamIndex == input.videoStreamIndex { try? decoder.send(packet) }
-                } else {
-                    ended = true
-                    try decoder.send(nil)
-                }
-            }
-        }
+        let times = images.map { Timestamps.seconds($0.timestamp ?? 0, source.decoder.timeBase) }
+        return FrameBatch(tensor: batcher.pack(images), times: times)
     }
 }
