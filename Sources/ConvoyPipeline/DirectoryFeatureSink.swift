@@ -5,7 +5,7 @@ import Foundation
 final class DirectoryFeatureSink: FeatureSink {
     private let directory: String
     private let outputs: [(name: String, itemShape: [Int])]
-    private let times: TextFileWriter
+    private let times: StagedFile
     private var written: [String] = []
     private let created: Bool
 
@@ -23,7 +23,7 @@ final class DirectoryFeatureSink: FeatureSink {
             throw ConvoyError("\(directory): cannot create the directory (\(error.localizedDescription)).", exitCode: ConvoyError.cannotCreate)
         }
         created = !exists
-        times = try TextFileWriter(path: (directory as NSString).appendingPathComponent("pts.csv"))
+        times = try StagedFile(path: (directory as NSString).appendingPathComponent("pts.csv"))
         try times.write(line: "frame,pts_seconds")
     }
 

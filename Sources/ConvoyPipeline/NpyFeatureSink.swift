@@ -4,14 +4,14 @@ import Foundation
 /// `STEM.OUTPUT.npy` for several) and the frame times in `STEM.pts.csv`.
 final class NpyFeatureSink: FeatureSink {
     private let writers: [NpyWriter]
-    private let times: TextFileWriter
+    private let times: StagedFile
 
     init(path: String, outputs: [(name: String, itemShape: [Int])]) throws {
         let stem = path.lowercased().hasSuffix(".npy") ? String(path.dropLast(4)) : path
         writers = try outputs.map { output in
             try NpyWriter(path: outputs.count == 1 ? path : "\(stem).\(output.name).npy", itemShape: output.itemShape)
         }
-        times = try TextFileWriter(path: "\(stem).pts.csv")
+        times = try StagedFile(path: "\(stem).pts.csv")
         try times.write(line: "frame,pts_seconds")
     }
 

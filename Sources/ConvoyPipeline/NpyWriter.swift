@@ -10,26 +10,17 @@ public final class NpyWriter {
     public let path: String
     /// The shape of one frame's array (e.g. `[C, H, W]` or `[C]`).
     public let itemShape: [Int]
-    private let temporaryPath: String
-    private let handle: FileHandle
+    private let file: StagedFile
     private var frames = 0
-    private var finished = false
     private static let headerLength = 128
 
     /// Creates the temporary file beside `path`.
     public init(path: String, itemShape: [Int]) throws {
         self.path = path
         self.itemShape = itemShape
-        temporaryPath = TemporaryPath.beside(path)
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporaryPath) else {
-            throw ConvoyError("\(path): cannot create the output (\(String(cString: strerror(errno)))).", exitCode: ConvoyError.cannotCreate)
-        }
-        self.handle = handle
-        try write(NpyWriter.header(shape: [0] + itemShape))
+        file = try StagedFile(path: path)
+        try file.write(NpyWriter.header(shape: [0] + itemShape))
     }
-
-    deinit { discard() }
 
     /// Frames written so far.
     public var count: Int { frames }
@@ -37,42 +28,20 @@ public final class NpyWriter {
     /// Appends one frame: `itemShape`'s element count of floats from `values`.
     public func append(_ values: UnsafePointer<Float>) throws {
         let count = itemShape.reduce(1, *)
-        try write(Data(bytes: values, count: count * MemoryLayout<Float>.size))
+        try file.write(Data(bytes: values, count: count * MemoryLayout<Float>.size))
         frames += 1
     }
 
     /// Writes the final shape into the header and renames the file onto the target.
     public func finish() throws {
-        precondition(!finished, "finish called twice")
-        defer { TemporaryPath.release(temporaryPath) }
-        do {
-            try handle.seek(toOffset: 0)
-            try write(NpyWriter.header(shape: [frames] + itemShape))
-            try handle.close()
-        } catch {
-            throw ConvoyError("\(path): writing failed (\(error.localizedDescription)).", exitCode: ConvoyError.ioError)
-        }
-        finished = true
-        if rename(temporaryPath, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw ConvoyError("\(path): cannot create the output (\(reason)).", exitCode: ConvoyError.cannotCreate)
-        }
+        try file.seek(to: 0)
+        try file.write(NpyWriter.header(shape: [frames] + itemShape))
+        try file.finish()
     }
 
     /// Leaves the target untouched and removes the temporary file.
     public func discard() {
-        guard !finished else { return }
-        defer { TemporaryPath.release(temporaryPath) }
-        finished = true
-        try? handle.close()
-        unlink(temporaryPath)
-    }
-
-    private func write(_ data: Data) throws {
-        do { try handle.write(contentsOf: data) } catch {
-            throw ConvoyError("\(path): writing failed (\(error.localizedDescription)).", exitCode: ConvoyError.ioError)
-        }
+        file.discard()
     }
 
     /// The magic, version 1.0, header length and the header dictionary, space-padded to a fixed

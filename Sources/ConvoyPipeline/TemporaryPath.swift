@@ -12,6 +12,11 @@ enum TemporaryPath {
         return temporary
     }
 
+    /// Registers a temporary path named some other way (so an abort removes it too).
+    static func hold(_ temporary: String) {
+        TemporaryFiles.register(temporary)
+    }
+
     /// Forgets a temporary path that has been renamed or removed.
     static func release(_ temporary: String) {
         TemporaryFiles.unregister(temporary)
