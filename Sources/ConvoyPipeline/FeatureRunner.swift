@@ -67,30 +67,26 @@ public final class FeatureRunner {
             let batcher = FrameBatcher(group: group, capacity: job.batch)
             // Frames too large for the activation budget run in tiles (same results).
             let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget)
-            var pooled: [[Float]] = outputs.map { [Float](repeating: 0, count: job.batch * $0.itemShape.reduce(1, *)) }
+            // With --pool: one [batch, C] tensor per output, whose storage stays put between batches.
+            let pooled = outputs.map { Tensor(shape: Shape([job.batch] + $0.itemShape)) }
             var pending: [PlanarImage] = []
             var lastTime = 0.0
             func flush() throws {
                 guard !pending.isEmpty else { return }
                 let results = forward.forward(batcher.pack(pending), context: context)
                 var pointers: [UnsafePointer<Float>] = []
-                for (index, result) in results.enumerated() {
-                    if let pool = job.pool {
-                        pooled[index].withUnsafeMutableBufferPointer { buffer in
-                            pool.reduce(result.pointer, frames: pending.count, channels: result.shape.c,
-                                        planeSize: result.shape.h * result.shape.w, into: buffer.baseAddress!)
-                        }
+                var perFrame = results
+                if let pool = job.pool {
+                    for (index, result) in results.enumerated() {
+                        pool.reduce(result.pointer, frames: pending.count, channels: result.shape.c,
+                                    planeSize: result.shape.h * result.shape.w, into: pooled[index].pointer)
                     }
+                    perFrame = pooled
                 }
                 for (frame, image) in pending.enumerated() {
                     pointers.removeAll(keepingCapacity: true)
-                    for (index, result) in results.enumerated() {
-                        let item = outputs[index].itemShape.reduce(1, *)
-                        if job.pool != nil {
-                            pointers.append(pooled[index].withUnsafeBufferPointer { $0.baseAddress! } + frame * item)
-                        } else {
-                            pointers.append(UnsafePointer(result.pointer + frame * item))
-                        }
+                    for (index, values) in perFrame.enumerated() {
+                        pointers.append(UnsafePointer(values.pointer + frame * outputs[index].itemShape.reduce(1, *)))
                     }
                     lastTime = Timestamps.seconds(image.timestamp ?? 0, source.decoder.timeBase)
                     try sink.append(frame: pointers, index: image.index, time: lastTime)
