@@ -19,11 +19,9 @@ final class FeatureVisualizer {
     let path: String
     private let layout: Layout
     private let output: OutputFile
-    private let encoder: VideoEncoder
-    private let scaler: Scaler
+    private let video: VideoStreamWriter
     private let width: Int, height: Int
     private let palette = HeatmapPalette()
-    private var durations = PacketDurations()
 
     init(path: String, layout: Layout, source: DecodeStage, overwrite: Bool) throws {
         self.path = path
@@ -37,16 +35,16 @@ final class FeatureVisualizer {
             let picture = VideoEncoder.Picture(width: width, height: height, timeBase: decoder.timeBase,
                                                frameRate: decoder.frameRate, color: decoder.color,
                                                sampleAspectRatio: decoder.sampleAspectRatio)
-            encoder = try VideoEncoder(settings: EncoderSettings(), picture: picture, globalHeader: output.wantsGlobalHeader)
+            let encoder = try VideoEncoder(settings: EncoderSettings(), picture: picture, globalHeader: output.wantsGlobalHeader)
             try output.addVideoStream(encoder: encoder)
             for stream in source.input.streams where stream.index != source.input.videoStreamIndex && stream.kind == .audio {
                 _ = try output.addCopiedStream(from: source.input, index: stream.index)
             }
             try output.start(metadataFrom: source.input)
+            video = VideoStreamWriter(encoder: encoder, output: output, color: decoder.color, width: width, height: height)
         } catch {
             throw MediaErrors.output(error, name: path)
         }
-        scaler = Scaler(color: decoder.color)
     }
 
     /// Copies an audio packet of the input, when the output holds that stream.
@@ -85,15 +83,12 @@ final class FeatureVisualizer {
                      width: cellWidth - 2, height: cellHeight - 2, blend: false)
             }
         }
-        let encoded = try scaler.convert(picture, width: width, height: height, pixelFormat: encoder.pixelFormat)
-        encoded.pointer.pointee.pts = image.timestamp ?? 0
-        durations.sent(pts: encoded.pointer.pointee.pts, duration: image.duration)
-        try encoder.encode(encoded, write: writePacket)
+        try video.write(picture, pts: image.timestamp ?? 0, duration: image.duration)
     }
 
     func finish() throws {
         do {
-            try encoder.encode(nil, write: writePacket)
+            try video.flush()
             try output.finish()
         } catch {
             output.discard()
@@ -102,13 +97,6 @@ final class FeatureVisualizer {
     }
 
     func discard() { output.discard() }
-
-    private func writePacket(_ packet: Packet) throws {
-        if packet.pointer.pointee.duration <= 0 {
-            packet.pointer.pointee.duration = durations.duration(for: packet.pointer.pointee.pts)
-        }
-        try output.write(packet, to: 0)
-    }
 
     private func draw(_ map: UnsafePointer<Float>, mapWidth: Int, mapHeight: Int, into picture: PlanarImage,
                       x originX: Int, y originY: Int, width: Int, height: Int, blend: Bool) {

@@ -107,26 +107,17 @@ public final class FilterRunner {
 
         Stage.start("convoy.encode", group: stages) {
             failure.run {
-                let scaler = Scaler(color: decoder.color)
+                let video = VideoStreamWriter(encoder: encoder, output: output, color: decoder.color,
+                                              width: size.width, height: size.height)
                 var lastTime = 0.0
-                var durations = PacketDurations()
-                let write: (Packet) throws -> Void = { packet in
-                    if packet.pointer.pointee.duration <= 0 {
-                        packet.pointer.pointee.duration = durations.duration(for: packet.pointer.pointee.pts)
-                    }
-                    try output.write(packet, to: 0)
-                }
                 while let image = filtered.pop() {
-                    let frame = try scaler.convert(image, width: size.width, height: size.height, pixelFormat: encoder.pixelFormat)
-                    frame.pointer.pointee.pts = image.timestamp ?? 0
-                    durations.sent(pts: frame.pointer.pointee.pts, duration: image.duration)
-                    try encoder.encode(frame, write: write)
+                    try video.write(image, pts: image.timestamp ?? 0, duration: image.duration)
                     counts.framesWritten += 1
                     lastTime = Timestamps.seconds(image.timestamp ?? 0, timeBase)
                     progress.update(frames: counts.framesWritten, time: lastTime)
                 }
                 if failure.error != nil { return }
-                try encoder.encode(nil, write: write)
+                try video.flush()
                 progress.finish(frames: counts.framesWritten, time: lastTime)
             }
         }
