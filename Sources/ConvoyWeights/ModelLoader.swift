@@ -222,7 +222,7 @@ public enum ModelLoader {
         )
     }
 
-    private static func makeOperation(_ layer: ModelLayerSpec, _ tensors: [String: Tensor]) throws -> Graph.Operation {
+    static func makeOperation(_ layer: ModelLayerSpec, _ tensors: [String: Tensor]) throws -> Graph.Operation {
         switch layer.operation {
         case .conv2d:
             return .layer(try makeConvolution(layer, tensors))

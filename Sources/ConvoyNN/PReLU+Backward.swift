@@ -1,0 +1,37 @@
+import ConvoyTensor
+
+extension PReLU: DifferentiableLayer {
+    /// `weight`, `[channels]` (or `[1]` for one shared slope).
+    public var parameters: [(name: String, value: Tensor)] { [(name: "weight", value: weight)] }
+
+    /// `dx += x > 0 ? dy : a · dy` and `da[c] += Σ over x ≤ 0 of dy · x` (summed over every
+    /// channel into `da[0]` for a shared slope).
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor, inputGradient: Tensor?,
+                         parameterGradients: [Tensor], context: ExecutionContext) {
+        precondition(parameterGradients.count == 1 && parameterGradients[0].shape == weight.shape,
+                     "PReLU.backward needs one gradient shaped as its weight \(weight.shape)")
+        let shape = input.shape
+        let channels = shape.c
+        let plane = shape.h * shape.w
+        let shared = isShared
+        let slopes = weight.pointer
+        let x = input.pointer, dy = outputGradient.pointer
+        let dx = inputGradient?.pointer
+        let da = parameterGradients[0].pointer
+        for task in 0..<(shape.n * channels) {
+            let c = shared ? 0 : task % channels
+            let slope = slopes[c]
+            let base = task * plane
+            var sum: Float = 0
+            for i in base..<(base + plane) {
+                if x[i] > 0 {
+                    dx?[i] += dy[i]
+                } else {
+                    dx?[i] += slope * dy[i]
+                    sum += dy[i] * x[i]
+                }
+            }
+            da[c] += sum
+        }
+    }
+}
