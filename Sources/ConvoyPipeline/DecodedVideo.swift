@@ -1,0 +1,57 @@
+import ConvoyMedia
+import Foundation
+
+/// A video decoded ahead on a thread of its own, frame by frame: the shared `DecodeStage` feeding a
+/// small bounded queue, so at most `depth` frames wait in memory.
+final class DecodedVideo {
+    let name: String
+    private let source: DecodeStage
+    private let queue: BoundedQueue<PlanarImage>
+    private let stage = DispatchGroup()
+    private let failure: StageFailure
+
+    /// Opens `name` and starts decoding it into `space`'s working planes.
+    ///
+    /// - Throws: `ConvoyError` naming the file when it is missing or not a video.
+    init(_ name: String, space: FilterSpace, threads: Int, depth: Int = 4) throws {
+        self.name = name
+        source = try DecodeStage(input: name, space: space, threads: threads)
+        let queue = BoundedQueue<PlanarImage>(depth: depth)
+        self.queue = queue
+        failure = StageFailure { queue.cancel() }
+        let (source, failure) = (self.source, self.failure)
+        Stage.start("convoy.read", group: stage) {
+            failure.run { try source.run(into: queue, counts: StageCounters()) }
+        }
+    }
+
+    deinit {
+        queue.cancel()
+        stage.wait()
+    }
+
+    var width: Int { source.width }
+    var height: Int { source.height }
+
+    /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
+    /// timestamps may be and still name the same moment.
+    var timeTolerance: Double {
+        guard let rate = source.decoder.frameRate, rate.num > 0, rate.den > 0 else { return 0.001 }
+        return 0.5 * Double(rate.den) / Double(rate.num)
+    }
+
+    /// The next frame and its time in seconds, or nil at the end.
+    func next() throws -> (image: PlanarImage, seconds: Double)? {
+        let image = queue.pop()
+        if let error = failure.error { throw MediaErrors.input(error, name: name) }
+        guard let image else { return nil }
+        return (image, Timestamps.seconds(image.timestamp ?? 0, source.decoder.timeBase))
+    }
+
+    /// Decodes the rest and returns how many frames it held.
+    func countRemaining() throws -> Int {
+        var count = 0
+        while try next() != nil { count += 1 }
+        return count
+    }
+}

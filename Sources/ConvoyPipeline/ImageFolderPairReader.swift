@@ -1,0 +1,88 @@
+import ConvoyMedia
+import Foundation
+
+/// Pairs the images of two folders by name: `inputs/cat.jpg` goes with `targets/cat.png` (the
+/// name without its extension must match). Hidden files are ignored; every other file must have a
+/// partner, and each image is decoded with FFmpeg's libraries (PNG, JPEG, and anything else FFmpeg
+/// reads as a picture; a file with several frames gives its first).
+final class ImageFolderPairReader: FramePairReader {
+    /// The pairs, sorted by name: input path, target path.
+    let files: [(input: String, target: String)]
+    private let inputSpace: FilterSpace
+    private let targetSpace: FilterSpace
+    private let threads: Int
+    private var index = 0
+
+    /// Lists both folders and pairs their files.
+    ///
+    /// - Throws: `ConvoyError` when a folder cannot be read, is empty, holds two files of the
+    ///   same name with different extensions, or holds files without a partner in the other.
+    init(input: String, target: String, inputSpace: FilterSpace, targetSpace: FilterSpace, threads: Int) throws {
+        let inputs = try Self.list(input)
+        let targets = try Self.list(target)
+        let unpairedInputs = inputs.keys.filter { targets[$0] == nil }.sorted()
+        let unpairedTargets = targets.keys.filter { inputs[$0] == nil }.sorted()
+        if !unpairedInputs.isEmpty || !unpairedTargets.isEmpty {
+            func names(_ keys: [String], _ table: [String: String]) -> String {
+                let shown = keys.prefix(3).map { (table[$0]! as NSString).lastPathComponent }
+                return shown.joined(separator: ", ") + (keys.count > 3 ? ", …" : "")
+            }
+            var parts: [String] = []
+            if !unpairedInputs.isEmpty {
+                parts.append("\(input) has \(unpairedInputs.count) without a partner in \(target) (\(names(unpairedInputs, inputs)))")
+            }
+            if !unpairedTargets.isEmpty {
+                parts.append("\(target) has \(unpairedTargets.count) without a partner in \(input) (\(names(unpairedTargets, targets)))")
+            }
+            throw ConvoyError(parts.joined(separator: "; ") + "; images pair by file name without extension.", exitCode: ConvoyError.dataError)
+        }
+        files = inputs.keys.sorted().map { (inputs[$0]!, targets[$0]!) }
+        self.inputSpace = inputSpace
+        self.targetSpace = targetSpace
+        self.threads = threads
+    }
+
+    func next() throws -> FramePair? {
+        guard index < files.count else { return nil }
+        let (inputPath, targetPath) = files[index]
+        defer { index += 1 }
+        return FramePair(input: try Self.decode(inputPath, space: inputSpace, threads: threads),
+                         target: try Self.decode(targetPath, space: targetSpace, threads: threads),
+                         index: index, inputName: inputPath, targetName: targetPath)
+    }
+
+    /// The folder's visible regular files, keyed by name without extension.
+    private static func list(_ folder: String) throws -> [String: String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw ConvoyError("\(folder): cannot list the folder (\((error as NSError).localizedDescription)).", exitCode: ConvoyError.noInput)
+        }
+        var table: [String: String] = [:]
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let key = (name as NSString).deletingPathExtension
+            if let other = table[key] {
+                throw ConvoyError("\(folder): \((other as NSString).lastPathComponent) and \(name) have the same name; images pair by file name without extension, so keep one.",
+                                  exitCode: ConvoyError.dataError)
+            }
+            table[key] = path
+        }
+        guard !table.isEmpty else {
+            throw ConvoyError("\(folder): the folder holds no images.", exitCode: ConvoyError.noInput)
+        }
+        return table
+    }
+
+    /// The first picture of `path` in `space`'s working planes.
+    static func decode(_ path: String, space: FilterSpace, threads: Int) throws -> PlanarImage {
+        let video = try DecodedVideo(path, space: space, threads: threads, depth: 1)
+        guard let first = try video.next() else {
+            throw ConvoyError("\(path): no picture could be decoded.", exitCode: ConvoyError.dataError)
+        }
+        return first.image
+    }
+}
