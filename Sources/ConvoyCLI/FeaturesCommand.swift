@@ -67,6 +67,7 @@ struct FeaturesCommand: ParsableCommand {
             job.overwrite = overwrite
             job.batch = runOptions.batch ?? 8
             job.threads = runOptions.threads
+            job.autorotate = !runOptions.noAutorotate
             job.progress = runOptions.quiet ? .none : runOptions.progress
             runOptions.configureLogging()
             Interruption.install()

@@ -28,6 +28,9 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: "The width of each picture on the sheet, in pixels.")
     var width = 480
 
+    @Flag(name: .customLong("no-autorotate"), help: "Filter frames as they are stored instead of turning them upright as the input's display matrix says (ffmpeg's -noautorotate).")
+    var noAutorotate = false
+
     @Flag(name: .customShort("y"), help: "Replace the output if it exists.")
     var overwrite = false
 
@@ -43,6 +46,7 @@ struct PreviewCommand: ParsableCommand {
             job.frames = frames
             job.cellWidth = width & ~1
             job.overwrite = overwrite
+            job.autorotate = !noAutorotate
             try PreviewRenderer.render(job)
             Log.info("contact sheet written to \(output).")
         }

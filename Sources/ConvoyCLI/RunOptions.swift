@@ -22,6 +22,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Stop at the first damaged packet or frame of the input instead of skipping or concealing it, as ffmpeg does by default.")
     var strict = false
 
+    @Flag(name: .customLong("no-autorotate"), help: "Filter frames as they are stored instead of turning them upright as the input's display matrix says (ffmpeg's -noautorotate). A filtered video keeps the display matrix, so players still turn it.")
+    var noAutorotate = false
+
     @Option(help: "How the closing summary is printed on standard error: text (one line, silenced by --quiet) or json (one JSON object, printed even with --quiet).")
     var summary: SummaryFormat = .text
 
@@ -40,6 +43,7 @@ struct RunOptions: ParsableArguments {
         job.threads = threads
         job.progress = quiet ? .none : progress
         job.strict = strict
+        job.autorotate = !noAutorotate
         configureLogging()
     }
 

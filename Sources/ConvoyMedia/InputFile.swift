@@ -66,6 +66,15 @@ public final class InputFile {
 
     func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[index]! }
 
+    /// The primary video stream's display matrix (nine row-major fixed-point numbers: how the
+    /// stored picture is to be turned for display), or nil when the stream has none.
+    public var videoDisplayMatrix: [Int32]? {
+        var size: Int = 0
+        guard let data = av_stream_get_side_data(stream(videoStreamIndex), AV_PKT_DATA_DISPLAYMATRIX, &size),
+              size >= 9 * MemoryLayout<Int32>.size else { return nil }
+        return UnsafeRawPointer(data).withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
+    }
+
     /// Reads the next packet of any stream into `packet`; false at the end of the input.
     public func read(into packet: Packet) throws -> Bool {
         packet.unref()

@@ -63,10 +63,19 @@ public final class OutputFile {
     /// The container's short name, e.g. `mp4`.
     public var formatName: String { String(cString: context.pointee.oformat.pointee.name) }
 
-    /// Adds the encoded video stream; returns its index.
+    /// Adds the encoded video stream; returns its index. `displayMatrix` (nine entries) is stored
+    /// as the stream's display matrix, so players turn the picture as the source asked.
     @discardableResult
-    public func addVideoStream(encoder: VideoEncoder) throws -> Int {
+    public func addVideoStream(encoder: VideoEncoder, displayMatrix: [Int32]? = nil) throws -> Int {
         guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        if let displayMatrix {
+            precondition(displayMatrix.count == 9, "a display matrix has nine entries")
+            let bytes = 9 * MemoryLayout<Int32>.size
+            guard let data = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, bytes) else {
+                fatalError("av_stream_new_side_data: out of memory")
+            }
+            displayMatrix.withUnsafeBytes { UnsafeMutableRawPointer(data).copyMemory(from: $0.baseAddress!, byteCount: bytes) }
+        }
         try check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context), "avcodec_parameters_from_context")
         stream.pointee.time_base = encoder.timeBase
         stream.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio

@@ -15,9 +15,13 @@ public final class VideoEncoder {
         public var frameRate: AVRational?
         public var color: ColorProperties
         public var sampleAspectRatio: AVRational
+        /// The decoded source's pixel format: when no pixel format is asked for and the source has
+        /// more than 8 bits per sample, the encoder keeps that depth if it can.
+        public var sourcePixelFormat: AVPixelFormat?
 
         public init(width: Int, height: Int, timeBase: AVRational, frameRate: AVRational?, color: ColorProperties,
-                    sampleAspectRatio: AVRational = AVRational(num: 0, den: 1)) {
+                    sampleAspectRatio: AVRational = AVRational(num: 0, den: 1), sourcePixelFormat: AVPixelFormat? = nil) {
+            self.sourcePixelFormat = sourcePixelFormat
             self.width = width
             self.height = height
             self.timeBase = timeBase
@@ -35,7 +39,8 @@ public final class VideoEncoder {
             throw MediaError.unknownEncoder(settings.codec)
         }
         guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else { throw MediaError.notVideoEncoder(settings.codec) }
-        pixelFormat = try VideoEncoder.choosePixelFormat(codec: codec, requested: settings.pixelFormat, name: settings.codec)
+        pixelFormat = try VideoEncoder.choosePixelFormat(codec: codec, requested: settings.pixelFormat, name: settings.codec,
+                                                         source: picture.sourcePixelFormat)
         guard let allocated = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
         context = allocated
         allocated.pointee.width = Int32(picture.width)
@@ -93,7 +98,12 @@ public final class VideoEncoder {
         }
     }
 
-    static func choosePixelFormat(codec: UnsafePointer<AVCodec>, requested: String?, name: String) throws -> AVPixelFormat {
+    /// The pixel format asked for (checked against the encoder's list); without one, yuv420p (or
+    /// the encoder's first format when it cannot take yuv420p), except for a source deeper than
+    /// 8 bits, which gets the encoder's closest format to the source (yuv420p10le for 10-bit
+    /// 4:2:0 into libx264; the source's own format for raw output), so depth is never silently lost.
+    static func choosePixelFormat(codec: UnsafePointer<AVCodec>, requested: String?, name: String,
+                                  source: AVPixelFormat? = nil) throws -> AVPixelFormat {
         var supported: [AVPixelFormat] = []
         if var cursor = codec.pointee.pix_fmts {
             while cursor.pointee != AV_PIX_FMT_NONE {
@@ -109,6 +119,12 @@ public final class VideoEncoder {
                 throw MediaError.unsupportedPixelFormat(encoder: name, pixelFormat: requested, supported: names)
             }
             return format
+        }
+        if let source, WorkingFormat.depth(source) > 8 {
+            if supported.isEmpty { return source }
+            var terminated = supported + [AV_PIX_FMT_NONE]
+            let best = avcodec_find_best_pix_fmt_of_list(&terminated, source, 0, nil)
+            if best != AV_PIX_FMT_NONE { return best }
         }
         if supported.isEmpty || supported.contains(AV_PIX_FMT_YUV420P) { return AV_PIX_FMT_YUV420P }
         return supported[0]

@@ -1,3 +1,4 @@
+import CFFmpeg
 import ConvoyMedia
 import Foundation
 
@@ -19,9 +20,17 @@ final class DecodeStage {
     /// For raw input: the bytes of one frame (a shorter last packet is a cut-off frame).
     let rawFrameSize: Int?
 
+    /// How each decoded picture is turned before it is queued: the stream's display matrix as
+    /// ffmpeg's autorotate reads it, or upright with `autorotate` off.
+    let orientation: Orientation
+    /// The display matrix the output should carry: the source's when it is not applied here
+    /// (`autorotate` off), nil otherwise.
+    let passedDisplayMatrix: [Int32]?
+
     /// Opens `name` and its video decoder (`raw`: headerless frames of that format); frames will
-    /// be converted for `space`.
-    init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil) throws {
+    /// be converted for `space` and, with `autorotate`, turned upright as the stream's display
+    /// matrix says (as ffmpeg does by default).
+    init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil, autorotate: Bool = true) throws {
         rawFrameSize = raw?.frameSize
         do {
             input = try InputFile(name, raw: raw)
@@ -29,12 +38,34 @@ final class DecodeStage {
         } catch {
             throw MediaErrors.input(error, name: name)
         }
-        workingFormat = space == .rgb ? WorkingFormat.rgb : WorkingFormat.yuv(for: decoder.pixelFormat)
+        let matrix = input.videoDisplayMatrix
+        var orientation = Orientation.upright
+        if autorotate, let matrix {
+            if let turn = Orientation.autorotation(displayMatrix: matrix) {
+                orientation = turn
+            } else {
+                let degrees = matrix.withUnsafeBufferPointer { av_display_rotation_get($0.baseAddress!) }
+                Log.warning(String(format: "%@: the display matrix asks for a %.1f° rotation, which is not a multiple of 90°; frames are filtered as stored.",
+                                   name, -degrees))
+            }
+        }
+        self.orientation = orientation
+        passedDisplayMatrix = autorotate ? nil : matrix
+        let source = decoder.pixelFormat
+        workingFormat = space == .rgb ? WorkingFormat.rgb(for: source) : WorkingFormat.yuv(for: source, orientation: orientation)
         framePeriod = Timestamps.period(frameRate: decoder.frameRate, timeBase: decoder.timeBase)
     }
 
-    var width: Int { decoder.width }
-    var height: Int { decoder.height }
+    /// The width of the queued pictures (after the turn).
+    var width: Int { orientation.size(width: decoder.width, height: decoder.height).width }
+    /// The height of the queued pictures (after the turn).
+    var height: Int { orientation.size(width: decoder.width, height: decoder.height).height }
+
+    /// The shape of one pixel of the queued pictures (inverted by a quarter turn).
+    var sampleAspectRatio: AVRational {
+        let ratio = decoder.sampleAspectRatio
+        return orientation.swapsAxes && ratio.num > 0 ? AVRational(num: ratio.den, den: ratio.num) : ratio
+    }
 
     /// A blank image in the working format: the plane layout every decoded frame has.
     func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
@@ -45,6 +76,8 @@ final class DecodeStage {
              copyPacket: ((Packet) throws -> Void)? = nil) throws {
         defer { queue.close() }
         let scaler = Scaler(color: decoder.color)
+        // Pictures to be turned are converted as stored into this one first.
+        let stored = orientation.isUpright ? nil : PlanarImage(width: decoder.width, height: decoder.height, pixelFormat: workingFormat)
         let packet = Packet()
         var last: Int64? = nil
         var index = 0
@@ -68,7 +101,12 @@ final class DecodeStage {
                     index += 1
                     guard (index - 1) % every == 0 else { continue }
                     let image = makeImage()
-                    try scaler.convert(frame, into: image)
+                    if let stored {
+                        try scaler.convert(frame, into: stored)
+                        orientation.apply(stored, into: image)
+                    } else {
+                        try scaler.convert(frame, into: image)
+                    }
                     image.timestamp = stamp
                     image.index = index - 1
                     let own = frame.pointer.pointee.pkt_duration

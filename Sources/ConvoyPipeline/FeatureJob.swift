@@ -26,6 +26,8 @@ public struct FeatureJob {
     public var activationBudget = TiledForward.defaultBudgetBytes
     public var threads: Int?
     public var overwrite = false
+    /// Turn frames upright as the input's display matrix says (ffmpeg's autorotate).
+    public var autorotate = true
     public var progress: ProgressMode = .auto
 
     public init(input: String, output: String, graph: Graph, inputChannels: Int) {

@@ -22,7 +22,7 @@ public final class FeatureRunner {
             throw ConvoyError("the model takes \(job.inputChannels) input channels; Convoy feeds 3 (RGB) or 1 (luma).",
                               exitCode: ConvoyError.dataError)
         }
-        let source = try DecodeStage(input: job.input, space: space, threads: job.threads ?? 0)
+        let source = try DecodeStage(input: job.input, space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
         let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
         let frameShape = Shape(1, job.inputChannels, group.height, group.width)
         let shapes: [Shape]

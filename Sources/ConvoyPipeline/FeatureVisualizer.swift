@@ -34,7 +34,7 @@ final class FeatureVisualizer {
             output = try OutputFile(target: path, format: nil)
             let picture = VideoEncoder.Picture(width: width, height: height, timeBase: decoder.timeBase,
                                                frameRate: decoder.frameRate, color: decoder.color,
-                                               sampleAspectRatio: decoder.sampleAspectRatio)
+                                               sampleAspectRatio: source.sampleAspectRatio)
             let encoder = try VideoEncoder(settings: EncoderSettings(), picture: picture, globalHeader: output.wantsGlobalHeader)
             try output.addVideoStream(encoder: encoder)
             for stream in source.input.streams where stream.index != source.input.videoStreamIndex && stream.kind == .audio {
@@ -59,11 +59,9 @@ final class FeatureVisualizer {
         if image.pixelFormat == WorkingFormat.rgb {
             picture.paste(image, x: 0, y: 0)
         } else {
-            for plane in 0..<3 {
-                for y in 0..<height {
-                    (picture.plane(plane) + y * picture.planes[plane].stride).update(from: image.plane(0) + y * image.planes[0].stride, count: width)
-                }
-            }
+            // Deep RGB keeps its three planes; YUV work shows its luma as grey.
+            let isRGB = WorkingFormat.isRGB(image.pixelFormat)
+            for plane in 0..<3 { copyLevels(of: image, plane: isRGB ? plane : 0, into: picture, plane: plane) }
         }
         let channels = maps.shape.c, mapHeight = maps.shape.h, mapWidth = maps.shape.w
         let base = maps.pointer + frame * channels * mapHeight * mapWidth
@@ -84,6 +82,22 @@ final class FeatureVisualizer {
             }
         }
         try video.write(picture, pts: image.timestamp ?? 0, duration: image.duration)
+    }
+
+    /// Copies plane `from` of `image` (8 or 16 bits) into 8-bit plane `to` of `picture`, scaling
+    /// its levels to 0…255.
+    private func copyLevels(of image: PlanarImage, plane from: Int, into picture: PlanarImage, plane to: Int) {
+        let source = image.planes[from], target = picture.planes[to]
+        for y in 0..<min(source.height, target.height) {
+            let out = picture.plane(to) + y * target.stride
+            if image.bytesPerSample == 1 {
+                out.update(from: image.plane(from) + y * source.stride, count: min(source.width, target.width))
+            } else {
+                let row = image.plane16(from) + y * source.stride / 2
+                let scale = 255 / Float(image.maxLevel)
+                for x in 0..<min(source.width, target.width) { out[x] = UInt8(Float(row[x]) * scale + 0.5) }
+            }
+        }
     }
 
     func finish() throws {

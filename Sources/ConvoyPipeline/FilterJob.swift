@@ -22,6 +22,9 @@ public struct FilterJob {
     /// lets FFmpeg choose for the codecs.
     public var threads: Int?
     public var progress: ProgressMode = .auto
+    /// Turn frames upright as the input's display matrix says before filtering (ffmpeg's
+    /// autorotate); false filters them as stored and copies the display matrix to the output.
+    public var autorotate = true
     /// Stop at the first damaged packet or frame instead of skipping or concealing it.
     public var strict = false
 

@@ -19,7 +19,8 @@ public final class FilterRunner {
     /// Runs the job to the end. On failure no output is left behind.
     public func run() throws -> RunSummary {
         let codecThreads = job.threads ?? 0
-        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: codecThreads, raw: job.raw)
+        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: codecThreads, raw: job.raw,
+                                     autorotate: job.autorotate)
         source.strict = job.strict
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
         let input = source.input, decoder = source.decoder
@@ -44,9 +45,10 @@ public final class FilterRunner {
             }
             let picture = VideoEncoder.Picture(width: size.width, height: size.height, timeBase: decoder.timeBase,
                                                frameRate: decoder.frameRate, color: decoder.color,
-                                               sampleAspectRatio: decoder.sampleAspectRatio)
+                                               sampleAspectRatio: source.sampleAspectRatio,
+                                               sourcePixelFormat: decoder.pixelFormat)
             encoder = try VideoEncoder(settings: settings, picture: picture, globalHeader: output.wantsGlobalHeader)
-            try output.addVideoStream(encoder: encoder)
+            try output.addVideoStream(encoder: encoder, displayMatrix: source.passedDisplayMatrix)
             for stream in input.streams where stream.index != input.videoStreamIndex {
                 if try !output.addCopiedStream(from: input, index: stream.index) {
                     Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
@@ -55,6 +57,10 @@ public final class FilterRunner {
             try output.start(metadataFrom: input)
         } catch {
             throw MediaErrors.output(error, name: job.output)
+        }
+        // Of FFmpeg 5.1's muxers only the ISO family (mov, mp4, …) stores a display matrix.
+        if source.passedDisplayMatrix != nil, !["mov", "mp4", "ipod", "ismv", "3gp", "3g2", "psp", "f4v"].contains(output.formatName) {
+            Log.warning("\(job.output): \(output.formatName) cannot store the input's display matrix; the output plays as stored, not turned.")
         }
         if processor.space == .rgb, !WorkingFormat.isRGB(decoder.pixelFormat), let assumption = decoder.color.untaggedAssumption {
             Log.info("\(job.input): \(assumption)")

@@ -23,9 +23,11 @@ public final class FrameReader {
 
     /// Opens `input` (a path, URL or `-`). `space` picks the planes: rgb gives C = 3, luma gives
     /// C = 1 (Y); yuv gives the planes stored at full size.
-    public init(input name: String, space: FilterSpace = .rgb) throws {
+    /// With `autorotate` (the default), frames are turned upright as the stream's display matrix
+    /// says, as ffmpeg does.
+    public init(input name: String, space: FilterSpace = .rgb, autorotate: Bool = true) throws {
         self.name = name
-        source = try DecodeStage(input: name, space: space, threads: 0)
+        source = try DecodeStage(input: name, space: space, threads: 0, autorotate: autorotate)
         batcher = FrameBatcher(group: PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0], capacity: 1)
         let queue = self.queue
         failure = StageFailure { queue.cancel() }

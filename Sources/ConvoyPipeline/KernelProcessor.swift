@@ -50,7 +50,7 @@ public final class KernelProcessor: FrameProcessor {
             FrameBatcher.unpack(result.reshaped(packed.shape), into: images, group: group)
         }
         if chroma == .neutral {
-            for image in images { image.fillChroma(128) }
+            for image in images { image.fillChromaNeutral() }
         }
         return images
     }

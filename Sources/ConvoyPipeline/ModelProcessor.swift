@@ -74,7 +74,7 @@ public final class ModelProcessor: FrameProcessor {
             }
         }
         if space == .luma {
-            for image in outputs { image.fillChroma(128) }
+            for image in outputs { image.fillChromaNeutral() }
         }
         return outputs
     }

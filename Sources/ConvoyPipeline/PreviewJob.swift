@@ -8,6 +8,8 @@ public struct PreviewJob {
     /// The width of each picture on the sheet.
     public var cellWidth = 480
     public var overwrite = false
+    /// Turn frames upright as the input's display matrix says (ffmpeg's autorotate).
+    public var autorotate = true
 
     public init(input: String, output: String, processor: FrameProcessor) {
         self.input = input

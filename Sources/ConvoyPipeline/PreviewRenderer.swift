@@ -8,7 +8,7 @@ public enum PreviewRenderer {
     public static func render(_ job: PreviewJob) throws {
         guard job.frames >= 1 else { throw ConvoyError("--frames must be at least 1.", exitCode: ConvoyError.usage) }
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
-        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: 0)
+        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: 0, autorotate: job.autorotate)
         let total = try frameCount(job.input, hint: source.input.video.declaredFrameCount)
         let wanted = Set((0..<job.frames).map { index in
             total <= 1 ? 0 : Int((Double(index) + 0.5) * Double(total) / Double(job.frames))

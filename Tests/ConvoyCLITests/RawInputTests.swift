@@ -11,6 +11,14 @@ final class RawInputTests: ConvoyTestCase {
                                  "--format", "rawvideo", "--pix-fmt", "rgb24", "-q"], stdinFile: raw)
         XCTAssertEqual(result.status, 0, result.stderrText)
         XCTAssertEqual(result.stdout, fileData(raw), "identity on raw RGB gives back the same bytes")
+        for format in ["bgr24", "rgba"] {
+            let file = path("in.\(format)")
+            try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", format, file])
+            let run = try convoy(["filter", "-", "--raw", "96x64:\(format)@10", "--kernel", "identity", "-o", "-",
+                                  "--format", "rawvideo", "--pix-fmt", format, "-q"], stdinFile: file)
+            XCTAssertEqual(run.status, 0, run.stderrText)
+            XCTAssertEqual(run.stdout, fileData(file), "identity on raw \(format) gives back the same bytes")
+        }
         for format in ["gray", "yuv420p"] {
             let file = path("in.\(format)")
             try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", format, file])
