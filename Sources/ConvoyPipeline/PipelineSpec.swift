@@ -62,17 +62,12 @@ public struct PipelineSpec: Decodable, Equatable {
     public init(from decoder: Decoder) throws {
         try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        space = try container.decodeIfPresent(FilterSpace.self, forKey: .space) ?? .rgb
-        chroma = try container.decodeIfPresent(ChromaMode.self, forKey: .chroma) ?? .keep
+        space = try Self.decodeName(FilterSpace.self, forKey: .space, in: container, what: "space") ?? .rgb
+        chroma = try Self.decodeName(ChromaMode.self, forKey: .chroma, in: container, what: "chroma mode") ?? .keep
         if chroma == .neutral && space != .luma {
             throw DecodingError.dataCorruptedError(forKey: .chroma, in: container, debugDescription: "chroma: neutral needs space: luma")
         }
-        let borderName = try container.decodeIfPresent(String.self, forKey: .border) ?? BorderMode.replicate.rawValue
-        guard let border = BorderMode(rawValue: borderName) else {
-            throw DecodingError.dataCorruptedError(forKey: .border, in: container, debugDescription:
-                "unknown border \"\(borderName)\" (use \(BorderMode.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        self.border = border
+        border = try Self.decodeName(BorderMode.self, forKey: .border, in: container, what: "border") ?? .replicate
         batch = try container.decodeIfPresent(Int.self, forKey: .batch) ?? 8
         guard (1...256).contains(batch) else {
             throw DecodingError.dataCorruptedError(forKey: .batch, in: container, debugDescription: "batch must be 1 to 256")
@@ -91,6 +86,19 @@ public struct PipelineSpec: Decodable, Equatable {
         }
         format = try container.decodeIfPresent(String.self, forKey: .format)
         encoder = try container.decodeIfPresent(Encoder.self, forKey: .encoder)
+    }
+
+    /// Decodes one of the names of `T` (`space: luma`); anything else is an error quoting the value
+    /// (on one line, however it was written) and listing the names.
+    private static func decodeName<T: RawRepresentable & CaseIterable>(
+        _ type: T.Type, forKey key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>, what: String
+    ) throws -> T? where T.RawValue == String {
+        guard let name = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let value = T(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription:
+                "unknown \(what) \(MessageText.quote(name)) (use \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
     }
 
     /// Reads and checks a pipeline file, including every kernel spec in it. A model path is made
@@ -116,7 +124,8 @@ public struct PipelineSpec: Decodable, Equatable {
         } catch let error as DecodingError {
             throw ConvoyError("\(name): \(describe(error))", exitCode: ConvoyError.dataError)
         } catch {
-            let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "not valid YAML"
+            let line = MessageText.firstLine(String(describing: error))
+            let text = line.isEmpty ? "not valid YAML" : line
             throw ConvoyError("\(name): not a valid pipeline file (\(text)).", exitCode: ConvoyError.dataError)
         }
         for (index, kernel) in spec.kernels.enumerated() {
@@ -129,21 +138,24 @@ public struct PipelineSpec: Decodable, Equatable {
 
     static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [CodingKey]) -> String {
-            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            keys.isEmpty ? "the top level" : keys.map { key in
+                if let index = key.intValue { return "[\(index)]" }
+                let plain = !key.stringValue.isEmpty && key.stringValue.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+                return plain ? key.stringValue : MessageText.quote(key.stringValue, limit: 40)
+            }.joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):
             let place = context.codingPath.isEmpty ? "" : " under \(path(context.codingPath))"
             return "the key \"\(key.stringValue)\" is missing\(place)."
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context.codingPath)): \(context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: "."))) ."
-                .replacingOccurrences(of: " .", with: ".")
+            let detail = MessageText.firstLine(context.debugDescription).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            return "\(path(context.codingPath)): \(detail)."
         case .dataCorrupted(let context) where context.underlyingError != nil:
-            let detail = String(describing: context.underlyingError!)
-                .split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            let detail = MessageText.firstLine(String(describing: context.underlyingError!))
             return "not a valid pipeline file (\(detail))."
         case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)."
+            return "\(path(context.codingPath)): \(MessageText.firstLine(context.debugDescription))."
         @unknown default:
             return "not a valid pipeline file."
         }

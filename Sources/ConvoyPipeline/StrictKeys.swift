@@ -1,3 +1,5 @@
+import ConvoyTensor
+
 /// Rejects mapping keys a decoder does not know, naming the first unknown one.
 struct StrictKeys {
     private struct AnyKey: CodingKey {
@@ -11,7 +13,7 @@ struct StrictKeys {
         let container = try decoder.container(keyedBy: AnyKey.self)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription:
-                "unknown key \"\(key.stringValue)\" (known keys: \(allowed.joined(separator: ", ")))")
+                "unknown key \(MessageText.quote(key.stringValue)) (known keys: \(allowed.joined(separator: ", ")))")
         }
     }
 }
