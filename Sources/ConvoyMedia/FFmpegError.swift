@@ -19,6 +19,10 @@ public struct FFmpegError: Error, CustomStringConvertible, Equatable {
     /// True when the code is ENOENT (the file does not exist).
     public var isMissingFile: Bool { code == convoy_averror(ENOENT) }
 
+    /// True when a write failed for want of room: the disk or a quota is full (ENOSPC, EDQUOT), or
+    /// the file outgrew the process's size limit (EFBIG, `ulimit -f`).
+    public var isOutOfSpace: Bool { [ENOSPC, EDQUOT, EFBIG].contains { code == convoy_averror($0) } }
+
     /// FFmpeg's text for an error code.
     public static func text(for code: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: Int(convoy_error_buffer_size()))

@@ -135,6 +135,11 @@ public final class OutputFile {
         av_packet_rescale_ts(packet.pointer, sourceTimeBases[streamIndex], stream.pointee.time_base)
         packet.pointer.pointee.pos = -1
         try check(av_interleaved_write_frame(context, packet.pointer), "av_interleaved_write_frame(\(target))")
+        // This libavformat keeps a failed write (full disk, file-size limit) in the I/O context and
+        // says so only at the trailer; look after every packet so a long run stops at once.
+        if let pb = context.pointee.pb, pb.pointee.error < 0 {
+            throw FFmpegError(code: pb.pointee.error, function: "avio_write(\(target))")
+        }
     }
 
     /// Writes the trailer, closes the file and renames it onto the target.

@@ -9,11 +9,14 @@ public enum Interruption {
     nonisolated(unsafe) private static var received: Int32 = 0
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
-    /// Takes over SIGINT and SIGTERM for the rest of the process.
+    /// Takes over SIGINT and SIGTERM for the rest of the process. SIGXFSZ is ignored too, so an
+    /// output that outgrows the file-size limit (`ulimit -f`) fails its write with EFBIG, which is
+    /// reported and cleaned up like a full disk, instead of killing the process mid-write.
     public static func install() {
         lock.lock()
         defer { lock.unlock() }
         guard sources.isEmpty else { return }
+        signal(SIGXFSZ, SIG_IGN)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -26,6 +26,11 @@ enum MediaErrors {
             return ConvoyError(error.description, exitCode: ConvoyError.usage)
         }
         if let error = error as? FFmpegError {
+            // A full disk, quota or file-size limit, at the header, a packet or the trailer: the
+            // output could not be made, as when its directory cannot be written.
+            if error.isOutOfSpace {
+                return ConvoyError("\(name): cannot write the output (\(error.reason)).", exitCode: ConvoyError.cannotCreate)
+            }
             if error.function.hasPrefix("avio_open") || error.function.hasPrefix("rename") {
                 return ConvoyError("\(name): cannot create the output (\(error.reason)).", exitCode: ConvoyError.cannotCreate)
             }

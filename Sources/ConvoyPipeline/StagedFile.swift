@@ -77,8 +77,19 @@ final class StagedFile {
         TemporaryPath.release(temporaryPath)
     }
 
+    /// Runs a file operation; a failure becomes one line naming the target: exit 73 when the disk,
+    /// a quota or the file-size limit is full (as for an output that cannot be created), else 74.
     private func attempt(_ body: () throws -> Void) throws {
         do { try body() } catch {
+            let error = error as NSError
+            let posix = [error, error.userInfo[NSUnderlyingErrorKey] as? NSError]
+                .compactMap { $0 }.first { $0.domain == NSPOSIXErrorDomain }.map { Int32($0.code) }
+            let outOfSpace = (error.domain == NSCocoaErrorDomain && error.code == CocoaError.fileWriteOutOfSpace.rawValue)
+                || posix.map { [ENOSPC, EDQUOT, EFBIG].contains($0) } == true
+            if outOfSpace {
+                let reason = posix.map { String(cString: strerror($0)) } ?? String(cString: strerror(ENOSPC))
+                throw ConvoyError("\(path): cannot write the output (\(reason)).", exitCode: ConvoyError.cannotCreate)
+            }
             throw ConvoyError("\(path): writing failed (\(error.localizedDescription)).", exitCode: ConvoyError.ioError)
         }
     }
