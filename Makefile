@@ -9,7 +9,7 @@ SAMPLE := Samples/clip.mp4
 DEMO_PIPELINE := Pipelines/blur.yaml
 DEMO_OUTPUT := out/demo-blur.mp4
 
-.PHONY: all deps build test demo sample bench clean
+.PHONY: all deps build test demo sample bench soak clean
 
 all: build
 
@@ -61,6 +61,11 @@ demo: build sample
 # Convoy and its peers side by side (see bench/bench.py); writes BENCHMARKS.md.
 bench: build
 	python3 bench/bench.py
+
+# 50,000 generated 640×360 frames through `convoy filter - --raw`, and a slow reader downstream:
+# peak RSS must stay flat (see bench/soak.py); writes the Soak section of BENCHMARKS.md.
+soak: build
+	python3 bench/soak.py
 
 clean:
 	rm -rf .build out

@@ -152,6 +152,9 @@ def write_report(results, skipped_reason):
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
+    soak = ROOT / "bench" / "SOAK.md"  # written by `make soak` (bench/soak.py); kept last
+    if soak.exists():
+        lines += ["", soak.read_text().strip()]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
     print("wrote BENCHMARKS.md")
 
