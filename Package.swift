@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline"], path: "Samples/EdgeEnergy"),
         .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),
-        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN"], exclude: ["Fixtures/generate.py"], resources: [.copy("Fixtures/data")]),
+        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN"], exclude: ["Fixtures/generate.py", "Fixtures/generate_training.py"], resources: [.copy("Fixtures/data")]),
         .testTarget(name: "ConvoyWeightsTests", dependencies: ["ConvoyWeights"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters"]),
         .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia"]),

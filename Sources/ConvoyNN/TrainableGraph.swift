@@ -34,6 +34,16 @@ public final class TrainableGraph {
         /// The gradient of the loss with respect to `value`, same shape; `backward` adds to it,
         /// `zeroGradients()` clears it.
         public let gradient: Tensor
+
+        /// A parameter over existing tensors (the graph makes its own; optimizers accept any).
+        ///
+        /// - Precondition: `value` and `gradient` have the same shape.
+        public init(name: String, value: Tensor, gradient: Tensor) {
+            precondition(value.shape == gradient.shape, "Parameter \(name): gradient \(gradient.shape) must be \(value.shape)")
+            self.name = name
+            self.value = value
+            self.gradient = gradient
+        }
     }
 
     /// The nodes, in execution order (as for `Graph`).
