@@ -13,6 +13,7 @@ struct ConvoyCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [FilterCommand.self, RunCommand.self, FeaturesCommand.self, PreviewCommand.self, ModelCommand.self,
+                      TrainCommand.self,
                       KernelsCommand.self, ProbeCommand.self]
     )
 }

@@ -13,6 +13,16 @@ public enum ModelFiles {
         }
     }
 
+    /// The weights file `load` reads for the model at `path`: the file's `weights:`, else the
+    /// model's name ending in `.safetensors` (where `convoy train` writes by default).
+    public static func defaultWeightsPath(_ path: String) throws -> String {
+        do {
+            return ModelLoader.defaultWeightsPath(modelPath: path, spec: try ModelSpec.load(path: path))
+        } catch let error as ModelError {
+            throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
+        }
+    }
+
     /// `convoy model`'s report: layers, output shapes for `width`×`height` frames, parameters, FLOPs.
     public static func summary(_ path: String, width: Int, height: Int) throws -> String {
         let model = try load(path)

@@ -225,7 +225,10 @@ public final class TrainingData {
     public func seek(toExample count: Int) throws {
         precondition(examplesDrawn == 0 && count >= 0, "seek once, before drawing")
         let target = count
-        let skippedEpochs = target / trainingCount
+        // Whole epochs before the current one are skipped without drawing (each starts from its
+        // own generator); the current epoch, or the last whole one at a boundary, is replayed so
+        // the generator reaches the state it had.
+        let skippedEpochs = max(0, (target - 1) / trainingCount)
         if skippedEpochs > 0 {
             epoch = skippedEpochs - 1
             position = trainingCount

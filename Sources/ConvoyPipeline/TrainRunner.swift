@@ -1,0 +1,228 @@
+import ConvoyNN
+import ConvoyTensor
+import ConvoyWeights
+import Foundation
+
+/// Runs a `TrainJob`: loads the model for training (`TrainableModel`), surveys the pairs
+/// (`TrainingData`), then step by step packs a mini-batch, runs forward, the loss and backward,
+/// and lets the optimizer update the weights at the scheduled learning rate; measures the
+/// held-out pairs every `validateEvery` steps, writes checkpoints, and at the end (or at Ctrl-C)
+/// writes the weights.
+///
+/// Everything the result depends on follows from the job and its seed: the initial weights
+/// (`TrainableModel` draws them from the seed), the order and windows of the examples
+/// (`TrainingData`), and the arithmetic, which runs in the same order every time. A run resumed
+/// from a checkpoint therefore ends with the same weights as one that was never stopped.
+public final class TrainRunner {
+    public let job: TrainJob
+
+    public init(job: TrainJob) {
+        self.job = job
+    }
+
+    /// Trains and writes the weights.
+    ///
+    /// - Throws: `ConvoyError` (one line, sysexits code) for bad files, options or data, before
+    ///   any step when it can be known then.
+    public func run() throws -> TrainSummary {
+        try checkOutputs()
+        let model = try loadModel()
+        let data = try TrainingData(source: job.source, inputChannels: model.inputChannels,
+                                    outputShape: { try model.outputShapes(batch: $0.n, height: $0.h, width: $0.w)[0] },
+                                    options: job.data)
+        Log.info("\(job.source.inputName) → \(job.source.targetName): \(data.description).")
+        let batch = job.data.batch
+        let totalSteps = job.steps ?? max(1, Int((job.epochs * Double(data.trainingCount) / Double(batch)).rounded(.up)))
+        let optimizer: Optimizer = job.optimizer == .adam
+            ? Adam(learningRate: job.baseLearningRate, weightDecay: job.weightDecay)
+            : SGD(learningRate: job.baseLearningRate, momentum: job.momentum, weightDecay: job.weightDecay)
+        let schedule: LearningRateSchedule
+        switch job.schedule {
+        case .constant: schedule = .constant
+        case .step: schedule = .step(stepSize: job.stepSize ?? max(1, totalSteps / 3), gamma: job.gamma)
+        case .cosine: schedule = .cosine(totalSteps: totalSteps, minimum: job.minimumRate)
+        }
+        let settings = self.settings(data)
+
+        var firstStep = 0
+        if let resume = job.resume {
+            firstStep = try restore(from: resume, model: model, optimizer: optimizer, data: data, settings: settings, totalSteps: totalSteps)
+            Log.info("Resuming \(resume) at step \(firstStep) of \(totalSteps).")
+        }
+
+        let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let outputCount = model.outputs.count
+        let gradient = Tensor(shape: data.targetShape)
+        let progress = TrainingProgress(mode: job.progress)
+        var recent: [Double] = []          // the last 100 losses: reports show their mean
+        var validation: (loss: Double, psnr: Double)?
+        var step = firstStep
+        var learningRate = job.baseLearningRate
+
+        func snapshot(end: Bool) -> TrainingSnapshot {
+            let elapsed = progress.elapsed
+            let done = step - firstStep
+            let rate = elapsed > 0 ? Double(done) / elapsed : 0
+            let loss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
+            return TrainingSnapshot(step: step, steps: totalSteps, epoch: Double(step * batch) / Double(data.trainingCount),
+                                    loss: loss, validationLoss: validation?.loss, validationPSNR: validation?.psnr,
+                                    learningRate: Double(learningRate), stepsPerSecond: (rate * 100).rounded() / 100,
+                                    elapsed: (elapsed * 1000).rounded() / 1000,
+                                    eta: end ? 0 : (rate > 0 ? ((Double(totalSteps - step) / rate) * 10).rounded() / 10 : nil),
+                                    progress: end ? "end" : "continue")
+        }
+
+        while step < totalSteps {
+            if Interruption.receivedSignal != nil { break }
+            let examples = try data.nextBatch()
+            learningRate = schedule.rate(base: job.baseLearningRate, step: step)
+            optimizer.learningRate = learningRate
+            let prediction = model.graph.forward(examples.input, context: context)[0]
+            let loss = job.loss.evaluate(prediction: prediction, target: examples.target, gradient: gradient)
+            guard loss.isFinite else {
+                throw ConvoyError("the training loss became \(loss) at step \(step + 1); lower the learning rate (--lr) or check the model.",
+                                  exitCode: ConvoyError.dataError)
+            }
+            model.graph.zeroGradients()
+            model.graph.backward(outputGradients: [gradient] + Array(repeating: nil, count: outputCount - 1), context: context)
+            optimizer.step(model.parameters)
+            step += 1
+            recent.append(loss)
+            if recent.count > 100 { recent.removeFirst(recent.count - 100) }
+
+            if data.validationCount > 0 && (step % job.validateEvery == 0 || step == totalSteps) {
+                validation = measure(model: model, data: data, context: context)
+                Log.info(TrainingProgress.line(snapshot(end: false)))
+            }
+            if let checkpoint = job.checkpoint, let every = job.checkpointEvery, step % every == 0 || step == totalSteps {
+                try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, data: data, settings: settings)
+            }
+            if progress.isDue { progress.emit(snapshot(end: false)) }
+        }
+        if Interruption.receivedSignal != nil, let checkpoint = job.checkpoint, step > firstStep {
+            try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, data: data, settings: settings)
+        }
+        progress.emit(snapshot(end: true))
+
+        var metadata = settings
+        metadata["steps"] = String(step)
+        metadata["loss"] = job.loss.rawValue
+        metadata["model"] = (job.model as NSString).lastPathComponent
+        do {
+            try model.saveWeights(to: job.output, metadata: metadata)
+        } catch let error as SafeTensorsError {
+            throw ConvoyError(error.description, exitCode: ConvoyError.cannotCreate)
+        }
+        let seconds = progress.elapsed
+        return TrainSummary(firstStep: firstStep, steps: step, epochs: Double(step * batch) / Double(data.trainingCount),
+                            loss: recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count),
+                            validationLoss: validation?.loss, validationPSNR: validation?.psnr, seconds: seconds,
+                            stepsPerSecond: seconds > 0 ? Double(step - firstStep) / seconds : 0,
+                            interrupted: Interruption.receivedSignal != nil, output: job.output)
+    }
+
+    // MARK: Pieces
+
+    /// Refuses an existing output without `-y` (the resumed checkpoint may be rewritten), an
+    /// output over an input, and a folder that does not exist, before any work.
+    private func checkOutputs() throws {
+        var targets = [job.output]
+        if let checkpoint = job.checkpoint, checkpoint != job.resume { targets.append(checkpoint) }
+        for target in targets {
+            for input in [job.source.inputName, job.source.targetName, job.model] {
+                try OutputGuard.check(output: target, input: input, overwrite: true)
+            }
+            try OutputGuard.check(output: target, input: "-", overwrite: job.overwrite)
+            let folder = (target as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw ConvoyError("\(target): the folder \(folder) does not exist.", exitCode: ConvoyError.cannotCreate)
+            }
+        }
+        if job.output == job.checkpoint {
+            throw ConvoyError("\(job.output): the weights and the checkpoint need different files.", exitCode: ConvoyError.usage)
+        }
+    }
+
+    private func loadModel() throws -> TrainableModel {
+        do {
+            return try TrainableModel.load(modelPath: job.model, initPath: job.initWeights, seed: job.data.seed)
+        } catch let error as ModelError {
+            throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
+        } catch let error as SafeTensorsError {
+            throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
+        }
+    }
+
+    /// The settings a checkpoint records and a resumed run must share.
+    private func settings(_ data: TrainingData) -> [String: String] {
+        ["seed": String(job.data.seed), "batch": String(job.data.batch), "crop": job.data.crop.map(String.init) ?? "none",
+         "pairs": String(data.pairCount), "training_pairs": String(data.trainingCount), "optimizer": job.optimizer.rawValue]
+    }
+
+    /// Mean loss and PSNR over the validation windows.
+    private func measure(model: TrainableModel, data: TrainingData, context: ExecutionContext) -> (loss: Double, psnr: Double) {
+        var loss = 0.0, squared = 0.0, count = 0
+        data.forEachValidationBatch { batch in
+            let prediction = model.graph.forward(batch.input, context: context)[0]
+            loss += job.loss.evaluate(prediction: prediction, target: batch.target) * Double(prediction.count)
+            squared += Loss.mse.evaluate(prediction: prediction, target: batch.target) * Double(prediction.count)
+            count += prediction.count
+        }
+        let mse = squared / Double(max(1, count))
+        return (loss / Double(max(1, count)), mse > 0 ? 10 * log10(1 / mse) : .infinity)
+    }
+
+    private func writeCheckpoint(_ path: String, model: TrainableModel, optimizer: Optimizer, step: Int, data: TrainingData,
+                                 settings: [String: String]) throws {
+        try TrainingCheckpoint.write(path: path, parameters: model.stateDict, optimizerState: optimizer.state, step: step,
+                                     generatorState: data.generatorState, settings: settings)
+    }
+
+    /// Puts the checkpoint's weights and optimizer state in place and moves the data to its step;
+    /// returns the step.
+    private func restore(from path: String, model: TrainableModel, optimizer: Optimizer, data: TrainingData,
+                         settings: [String: String], totalSteps: Int) throws -> Int {
+        let checkpoint = try TrainingCheckpoint.read(path: path)
+        for key in TrainingCheckpoint.dataSettings where checkpoint.settings[key] != settings[key] {
+            let name = key.replacingOccurrences(of: "_", with: " ")
+            throw ConvoyError("\(path): the checkpoint was made with \(name) \(checkpoint.settings[key] ?? "unknown"), this run has \(name) \(settings[key]!); resume with the same data and options.",
+                              exitCode: ConvoyError.dataError)
+        }
+        guard checkpoint.step <= totalSteps else {
+            throw ConvoyError("\(path): the checkpoint is at step \(checkpoint.step), past this run's \(totalSteps) steps; ask for more with --steps or --epochs.",
+                              exitCode: ConvoyError.usage)
+        }
+        let names = Set(model.parameters.map(\.name))
+        if let extra = checkpoint.parameters.keys.sorted().first(where: { !names.contains($0) }) {
+            throw ConvoyError("\(path): the checkpoint holds \(extra), which \(job.model) does not have; it was made for another model.",
+                              exitCode: ConvoyError.dataError)
+        }
+        for parameter in model.parameters {
+            guard let saved = checkpoint.parameters[parameter.name] else {
+                throw ConvoyError("\(path): the checkpoint lacks \(parameter.name) of \(job.model); it was made for another model.",
+                                  exitCode: ConvoyError.dataError)
+            }
+            guard saved.shape == parameter.value.shape else {
+                throw ConvoyError("\(path): \(parameter.name) is \(saved.shape) in the checkpoint but \(parameter.value.shape) in \(job.model); it was made for another model.",
+                                  exitCode: ConvoyError.dataError)
+            }
+            parameter.value.pointer.update(from: saved.pointer, count: saved.count)
+        }
+        do {
+            try optimizer.restore(checkpoint.optimizerState)
+        } catch let error as OptimizerStateError {
+            throw ConvoyError("\(path): \(error.description).", exitCode: ConvoyError.dataError)
+        }
+        guard optimizer.stepCount == checkpoint.step else {
+            throw ConvoyError("\(path): the optimizer state is at step \(optimizer.stepCount) but the checkpoint at \(checkpoint.step).",
+                              exitCode: ConvoyError.dataError)
+        }
+        try data.seek(toExample: checkpoint.step * job.data.batch)
+        guard data.generatorState == checkpoint.generatorState else {
+            throw ConvoyError("\(path): replaying the data to step \(checkpoint.step) does not reach the checkpoint's state; the input or target differ from the checkpoint's.",
+                              exitCode: ConvoyError.dataError)
+        }
+        return checkpoint.step
+    }
+}

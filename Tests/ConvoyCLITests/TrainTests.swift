@@ -1,0 +1,284 @@
+import Foundation
+import XCTest
+
+/// `convoy train` end to end: recovering known kernels from clips filtered by ffmpeg, weights that
+/// `convoy filter --model` and `convoy features` load unchanged, seeded repeatability, resuming,
+/// progress and summary, and every bad-input error.
+final class TrainTests: ConvoyTestCase {
+    // MARK: Helpers
+
+    /// A lossless 96×64 yuv420p clip of test pattern with fresh noise in every frame (so 3×3
+    /// patches span every direction and the least-squares problem is well posed); `luma` is an
+    /// extra lutyuv expression for Y.
+    private func noisyClip(_ name: String, frames: Int = 20, luma: String? = nil) throws -> String {
+        var filter = "noise=alls=60:allf=t"
+        if let luma { filter += ",lutyuv=y=\(luma)" }
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10", "-frames:v", "\(frames)", "-vf", filter,
+                    "-c:v", "ffv1", "-pix_fmt", "yuv420p", path(name)])
+        return path(name)
+    }
+
+    /// `source` through ffmpeg's `convolution` filter on Y (the other planes pass unchanged), losslessly.
+    private func convolved(_ source: String, _ name: String, matrix: String, extra: String = "") throws -> String {
+        try ffmpeg(["-i", source, "-vf", "convolution=0m='\(matrix)'\(extra)", "-c:v", "ffv1", "-pix_fmt", "yuv420p", path(name)])
+        return path(name)
+    }
+
+    /// The Y plane of every frame of a yuv420p file, as stored (no range conversion).
+    private func lumaPlanes(_ file: String) throws -> [[UInt8]] {
+        let raw = try rawFrames(file, pixelFormat: "yuv420p")
+        return (0..<raw.frameCount).map { Array(raw.plane(0, frame: $0)) }
+    }
+
+    /// Writes a model file in the scratch directory.
+    private func model(_ name: String, _ text: String) throws -> String {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return path(name)
+    }
+
+    /// A single unpadded 3×3 convolution on luma.
+    private func singleConv(_ name: String, bias: Bool, mean: Double = 0) throws -> String {
+        try model(name, """
+        input: {channels: 1, mean: \(mean)}
+        layers:
+          - {name: conv, type: conv2d, in: 1, out: 1, kernel: 3, padding: 0, bias: \(bias)}
+        outputs: [conv]
+        """)
+    }
+
+    /// The F32 tensors of a safetensors file, read directly from its bytes (header JSON, then data).
+    private func safetensors(_ file: String) throws -> (tensors: [String: [Float]], metadata: [String: String]) {
+        let data = try XCTUnwrap(fileData(file), "\(file) missing")
+        let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try XCTUnwrap(try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as? [String: Any])
+        var tensors: [String: [Float]] = [:]
+        for (name, entry) in header where name != "__metadata__" {
+            let info = try XCTUnwrap(entry as? [String: Any])
+            XCTAssertEqual(info["dtype"] as? String, "F32")
+            let offsets = try XCTUnwrap(info["data_offsets"] as? [Int])
+            let bytes = data.subdata(in: (8 + length + offsets[0])..<(8 + length + offsets[1]))
+            tensors[name] = bytes.withUnsafeBytes { raw in
+                (0..<(bytes.count / 4)).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian) }
+            }
+        }
+        return (tensors, header["__metadata__"] as? [String: String] ?? [:])
+    }
+
+    /// Runs convoy, expecting failure with `code` and one error line naming `culprits`, and no new files.
+    private func assertRefused(_ arguments: [String], code: Int32, naming culprits: [String],
+                               file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = directoryListing()
+        let result = try convoy(arguments + ["--quiet"])
+        assertNoCrashTrace(result, file: file, line: line)
+        XCTAssertEqual(result.status, code, result.summary, file: file, line: line)
+        XCTAssertEqual(result.stderrLines.count, 1, "one line: \(result.stderrLines)", file: file, line: line)
+        for culprit in culprits {
+            XCTAssertTrue(result.stderrText.contains(culprit), "\(result.stderrText) lacks \(culprit)", file: file, line: line)
+        }
+        XCTAssertEqual(directoryListing(), before, "no output, no temporary files", file: file, line: line)
+    }
+
+    // MARK: Recovering known kernels
+
+    /// From (clip, clip through ffmpeg's 3×3 Gaussian), one unpadded 3×3 convolution learns the
+    /// Gaussian: every entry within 0.01 of 1/16·[1 2 1; 2 4 2; 1 2 1]. The unpadded model learns
+    /// only from pixels whose 3×3 neighbourhood lies inside the frame, where ffmpeg's border rule
+    /// plays no part. The weights then filter with `convoy filter --model` as ffmpeg does.
+    func testLearnsTheGaussian() throws {
+        let input = try noisyClip("in.mkv")
+        let target = try convolved(input, "gauss.mkv", matrix: "1 2 1 2 4 2 1 2 1", extra: ":0rdiv=1/16")
+        let net = try singleConv("gauss.yaml", bias: false)
+        let result = try convoySucceeds(["train", net, "--input", input, "--target", target, "--steps", "300", "--crop", "32",
+                                         "--batch", "8", "--lr", "0.01", "--validation", "0.1", "--summary", "json"])
+        let weights = try XCTUnwrap(try safetensors(path("gauss.safetensors")).tensors["conv.weight"])
+        let gaussian: [Float] = [1, 2, 1, 2, 4, 2, 1, 2, 1].map { $0 / 16 }
+        XCTAssertEqual(weights.count, 9)
+        for (learned, expected) in zip(weights, gaussian) { XCTAssertEqual(learned, expected, accuracy: 0.01, "\(weights)") }
+        let summary = try XCTUnwrap(result.stderrLines.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        XCTAssertEqual(summary["steps"] as? Int, 300)
+        XCTAssertGreaterThan(summary["validation_psnr"] as? Double ?? 0, 45, "the held-out frames are matched closely")
+
+        // `convoy filter --model` loads the weights as they are and reproduces ffmpeg's output
+        // (94×62: the model is unpadded) to within one level.
+        try convoySucceeds(["filter", input, "--model", net, "--codec", "ffv1", "--pix-fmt", "yuv420p", "-o", path("learned.mkv")])
+        let learned = try lumaPlanes(path("learned.mkv")), reference = try lumaPlanes(target)
+        XCTAssertEqual(learned.count, 20)
+        XCTAssertEqual(learned.first?.count, 94 * 62)
+        var worst = 0
+        for (frame, plane) in learned.enumerated() {
+            for y in 0..<62 {
+                for x in 0..<94 {
+                    worst = max(worst, abs(Int(plane[y * 94 + x]) - Int(reference[frame][(y + 1) * 96 + x + 1])))
+                }
+            }
+        }
+        XCTAssertLessThanOrEqual(worst, 1)
+        try convoySucceeds(["features", input, "--model", net, "-o", path("maps.npy")])
+    }
+
+    /// From Sobel-x targets, the convolution learns Sobel-x with the right sign (positive where
+    /// brightness rises to the right: correlation, as ffmpeg and PyTorch). ffmpeg clamps its output
+    /// to 0…255 and this FFmpeg ignores `rdiv` for a matrix summing to 0, so the target is offset
+    /// by `bias=128` and the input's luma squeezed into 26 levels (y/10 + 115): |Sobel| ≤ 4·26 keeps
+    /// every target inside 0…255, nothing is clipped (checked below) and the model learns the plain
+    /// kernel plus a bias of 128/255. The model subtracts 0.5 from its input so that bias and
+    /// weights do not compete.
+    func testLearnsSobelXWithTheRightSign() throws {
+        let input = try noisyClip("low.mkv", luma: "val/10+115")
+        let target = try convolved(input, "sobel.mkv", matrix: "-1 0 1 -2 0 2 -1 0 1", extra: ":0bias=128")
+        var inside: [UInt8] = []
+        for plane in try lumaPlanes(target) { for y in 1..<63 { inside += plane[y * 96 + 1..<y * 96 + 95] } }
+        XCTAssertGreaterThan(inside.min()!, 0, "no target clipped at 0")
+        XCTAssertLessThan(inside.max()!, 255, "no target clipped at 255")
+
+        let net = try singleConv("sobel.yaml", bias: true, mean: 0.5)
+        try convoySucceeds(["train", net, "--input", input, "--target", target, "--steps", "800", "--crop", "32",
+                            "--batch", "8", "--lr", "0.1", "--schedule", "cosine"])
+        let file = try safetensors(path("sobel.safetensors"))
+        let weights = try XCTUnwrap(file.tensors["conv.weight"]), bias = try XCTUnwrap(file.tensors["conv.bias"])
+        let sobelX: [Float] = [-1, 0, 1, -2, 0, 2, -1, 0, 1]
+        for (learned, expected) in zip(weights, sobelX) { XCTAssertEqual(learned, expected, accuracy: 0.02, "\(weights)") }
+        XCTAssertEqual(bias[0], 128 / 255, accuracy: 0.002)
+        XCTAssertTrue(weights[2] > 0.9 && weights[5] > 1.9 && weights[0] < -0.9, "positive on the right: \(weights)")
+        XCTAssertEqual(file.metadata["steps"], "800")
+    }
+
+    // MARK: Repeatability and resuming
+
+    /// The same seed gives byte-identical weights; another seed other weights.
+    func testSameSeedSameWeights() throws {
+        let input = try noisyClip("in.mkv", frames: 8)
+        let target = try convolved(input, "gauss.mkv", matrix: "1 2 1 2 4 2 1 2 1", extra: ":0rdiv=1/16")
+        let net = try singleConv("g.yaml", bias: true)
+        for (name, seed) in [("a", "5"), ("b", "5"), ("c", "6")] {
+            try convoySucceeds(["train", net, "--input", input, "--target", target, "--steps", "30", "--crop", "16",
+                                "--batch", "4", "--seed", seed, "-o", path("\(name).safetensors")])
+        }
+        XCTAssertEqual(fileData(path("a.safetensors")), fileData(path("b.safetensors")))
+        XCTAssertNotEqual(try safetensors(path("a.safetensors")).tensors, try safetensors(path("c.safetensors")).tensors)
+    }
+
+    /// Stopping at a checkpoint and resuming gives exactly the weights of a run never stopped: for
+    /// Adam and for SGD with momentum (optimizer state), with held-out pairs, whether the frames
+    /// are in memory or streamed again each epoch (`--frame-cache 0`: the SGD run decodes the
+    /// clips again every epoch through a small shuffle buffer).
+    func testResumeGivesTheSameWeightsAsAnUninterruptedRun() throws {
+        let input = try noisyClip("in.mkv", frames: 12)
+        let target = try convolved(input, "gauss.mkv", matrix: "1 2 1 2 4 2 1 2 1", extra: ":0rdiv=1/16")
+        let net = try model("two.yaml", """
+        input: {channels: 1}
+        layers:
+          - {name: c1, type: conv2d, in: 1, out: 4, kernel: 3, padding: 1}
+          - {name: act, type: relu}
+          - {name: c2, type: conv2d, in: 4, out: 1, kernel: 3, padding: 1}
+        outputs: [c2]
+        """)
+        let variants: [[String]] = [["--optimizer", "adam"], ["--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.05"]]
+        for (index, options) in variants.enumerated() {
+            let common = ["train", net, "--input", input, "--target", target, "--crop", "16", "--batch", "3", "--seed", "9",
+                          "--validation", "0.2", "-y", "--threads", "2"] + options + (index == 1 ? ["--frame-cache", "0"] : [])
+            try convoySucceeds(common + ["--steps", "24", "-o", path("straight.safetensors")])
+            try convoySucceeds(common + ["--steps", "10", "-o", path("half.safetensors"), "--checkpoint", path("run.ckpt"), "--checkpoint-every", "5"])
+            let checkpoint = try safetensors(path("run.ckpt"))
+            XCTAssertEqual(checkpoint.metadata["step"], "10")
+            XCTAssertNotNil(checkpoint.tensors["optimizer.step"])
+            XCTAssertNotNil(checkpoint.tensors["model.c1.weight"])
+            let resumed = try convoySucceeds(common + ["--steps", "24", "-o", path("resumed.safetensors"), "--resume", path("run.ckpt")])
+            XCTAssertTrue(resumed.stderrText.contains("at step 10 of 24"), resumed.stderrText)
+            let straight = try safetensors(path("straight.safetensors")).tensors, again = try safetensors(path("resumed.safetensors")).tensors
+            XCTAssertEqual(straight, again, "options \(options)")
+            XCTAssertNotEqual(straight, try safetensors(path("half.safetensors")).tensors)
+        }
+    }
+
+    // MARK: Reporting
+
+    /// --progress json lines carry step, loss, validation loss and PSNR, steps/s and ETA; the
+    /// last says "end".
+    func testProgressJSON() throws {
+        let input = try noisyClip("in.mkv", frames: 6)
+        let net = try singleConv("g.yaml", bias: true)
+        let result = try convoySucceeds(["train", net, "--input", input, "--target", input, "--steps", "20", "--crop", "16",
+                                         "--validation", "0.2", "--validate-every", "10", "--progress", "json"])
+        let objects = result.stderrLines.filter { $0.hasPrefix("{") }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let last = try XCTUnwrap(objects.last)
+        XCTAssertEqual(last["progress"] as? String, "end")
+        XCTAssertEqual(last["step"] as? Int, 20)
+        for key in ["loss", "validation_loss", "validation_psnr", "steps_per_second", "eta", "lr", "epoch", "elapsed"] {
+            XCTAssertNotNil(last[key], "\(key) in \(last)")
+        }
+        XCTAssertTrue(result.stderrText.contains("step=10/20"), "a validation line at step 10: \(result.stderrText)")
+        XCTAssertTrue(result.stderrText.contains("weights written to"), result.stderrText)
+    }
+
+    // MARK: Bad input
+
+    func testBadTrainingInputIsRefusedWithOneLine() throws {
+        let input = try noisyClip("in.mkv", frames: 6)
+        let net = try singleConv("g.yaml", bias: true)
+        let train = ["train", net, "--crop", "16", "--steps", "2"]
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=80x64:rate=10", "-frames:v", "6", "-c:v", "ffv1", path("narrow.mkv")])
+        try assertRefused(train + ["--input", input, "--target", path("narrow.mkv")], code: 65, naming: ["narrow.mkv", "80×64", "96×64"])
+        let short = try noisyClip("short.mkv", frames: 4)
+        try assertRefused(train + ["--input", input, "--target", short], code: 65, naming: ["in.mkv has 6 frames", "short.mkv has 4"])
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=5", "-frames:v", "6", "-c:v", "ffv1", path("slow.mkv")])
+        try assertRefused(train + ["--input", input, "--target", path("slow.mkv")], code: 65, naming: ["do not pair"])
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: path("junk.mp4")))
+        try assertRefused(train + ["--input", input, "--target", path("junk.mp4")], code: 65, naming: ["junk.mp4"])
+        try assertRefused(train + ["--input", path("nothere.mkv"), "--target", input], code: 66, naming: ["nothere.mkv"])
+        try assertRefused(["train", path("nomodel.yaml"), "--input", input, "--target", input], code: 66, naming: ["nomodel.yaml"])
+        try assertRefused(train + ["--input", input, "--target", input, "--crop", "128"], code: 64, naming: ["128×128 crop"])
+
+        // A model whose output does not match the target: half its size, or 8 channels.
+        let pooled = try model("pool.yaml", """
+        input: {channels: 1}
+        layers:
+          - {name: conv, type: conv2d, in: 1, out: 1, kernel: 3, padding: 1}
+          - {name: pool, type: maxpool, kernel: 2}
+        outputs: [pool]
+        """)
+        try assertRefused(["train", pooled, "--input", input, "--target", input], code: 65, naming: ["output shape differs from the target's"])
+        let wide = try model("wide.yaml", """
+        input: {channels: 1}
+        layers:
+          - {name: conv, type: conv2d, in: 1, out: 8, kernel: 3, padding: 1}
+        outputs: [conv]
+        """)
+        try assertRefused(["train", wide, "--input", input, "--target", input], code: 65, naming: ["8 channels"])
+
+        // Folders with unpaired names.
+        for folder in ["a", "b"] { try FileManager.default.createDirectory(atPath: path(folder), withIntermediateDirectories: true) }
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", path("a/one.png")])
+        try FileManager.default.copyItem(atPath: path("a/one.png"), toPath: path("b/two.png"))
+        try assertRefused(["train", net, "--input", path("a"), "--target", path("b"), "--crop", "16"], code: 65, naming: ["one.png", "two.png", "without a partner"])
+
+        // Existing output without -y.
+        try Data().write(to: URL(fileURLWithPath: path("g.safetensors")))
+        try assertRefused(train + ["--input", input, "--target", input], code: 73, naming: ["g.safetensors", "-y"])
+    }
+
+    /// An unreadable checkpoint, one of another model and one made with other options are refused
+    /// before any step, and nothing is written.
+    func testBadCheckpointsAreRefused() throws {
+        let input = try noisyClip("in.mkv", frames: 6)
+        let net = try singleConv("g.yaml", bias: true)
+        let train = ["train", net, "--input", input, "--target", input, "--crop", "16", "--batch", "2", "--steps", "6", "-o", path("w.safetensors")]
+        try Data("not safetensors".utf8).write(to: URL(fileURLWithPath: path("junk.ckpt")))
+        try assertRefused(train + ["--resume", path("junk.ckpt")], code: 65, naming: ["junk.ckpt"])
+        try assertRefused(train + ["--resume", path("none.ckpt")], code: 66, naming: ["none.ckpt"])
+        try convoySucceeds(train + ["--steps", "3", "--checkpoint", path("run.ckpt"), "-o", path("first.safetensors")])
+        try assertRefused(train + ["--resume", path("run.ckpt"), "--batch", "3"], code: 65, naming: ["run.ckpt", "batch 2", "batch 3"])
+        try assertRefused(train + ["--resume", path("run.ckpt"), "--seed", "4"], code: 65, naming: ["run.ckpt", "seed"])
+        let other = try model("other.yaml", """
+        input: {channels: 1}
+        layers:
+          - {name: conv, type: conv2d, in: 1, out: 1, kernel: 5, padding: 2}
+        outputs: [conv]
+        """)
+        var otherModel = train
+        otherModel[1] = other
+        try assertRefused(otherModel + ["--resume", path("run.ckpt")], code: 65, naming: ["run.ckpt", "conv.weight"])
+        // Weights that are not a checkpoint (no step in the metadata).
+        try assertRefused(train + ["--resume", path("first.safetensors")], code: 65, naming: ["not a Convoy training checkpoint"])
+    }
+}
