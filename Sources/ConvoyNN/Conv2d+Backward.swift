@@ -29,7 +29,7 @@ extension Conv2d: DifferentiableLayer {
             inputGradient: inputGradient,
             weightGradient: parameterGradients[0],
             biasGradient: bias == nil ? nil : parameterGradients[1],
-            workspace: context.workspace,
+            workspaces: context.workspaces,
             gemm: context.gemm
         )
     }

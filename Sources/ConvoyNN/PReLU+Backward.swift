@@ -22,16 +22,27 @@ extension PReLU: DifferentiableLayer {
             let c = shared ? 0 : task % channels
             let slope = slopes[c]
             let base = task * plane
-            var sum: Float = 0
-            for i in base..<(base + plane) {
-                if x[i] > 0 {
-                    dx?[i] += dy[i]
-                } else {
-                    dx?[i] += slope * dy[i]
-                    sum += dy[i] * x[i]
-                }
+            // Sixteen running sums, so the adds do not wait on each other.
+            var sums = SIMD16<Float>(repeating: 0)
+            var i = base
+            while i + 16 <= base + plane {
+                let xs = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+                let gs = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD16<Float>.self)
+                sums += (gs * xs).replacing(with: 0, where: xs .> 0)
+                i += 16
+            }
+            var sum = sums.sum()
+            while i < base + plane {
+                sum += x[i] > 0 ? 0 : dy[i] * x[i]
+                i += 1
             }
             da[c] += sum
+            if let dx = dx {
+                for i in base..<(base + plane) {
+                    let g = dy[i]
+                    dx[i] += x[i] > 0 ? g : slope * g
+                }
+            }
         }
     }
 }

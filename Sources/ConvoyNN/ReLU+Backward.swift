@@ -7,8 +7,10 @@ extension ReLU: DifferentiableLayer {
         guard let inputGradient = inputGradient else { return }
         let x = input.pointer, dy = outputGradient.pointer, dx = inputGradient.pointer
         context.forEachChunk(input.count) { range in
-            for i in range where x[i] > 0 {
-                dx[i] += dy[i]
+            // A select, not a branch: the sign of x is random, a branch would mispredict half the time.
+            for i in range {
+                let g = dy[i]
+                dx[i] += x[i] > 0 ? g : 0
             }
         }
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 extension Convolution {
     /// The backward pass of `forward` (without activation): from the gradient of the loss with
     /// respect to the output, adds the gradients with respect to the input, the weight and the
@@ -41,6 +43,28 @@ extension Convolution {
         workspace: Workspace,
         gemm: MatrixMultiplier
     ) {
+        backward(input: input, weight: weight, geometry: geometry, outputGradient: outputGradient,
+                 inputGradient: inputGradient, weightGradient: weightGradient, biasGradient: biasGradient,
+                 workspaces: [workspace], gemm: gemm)
+    }
+
+    /// `backward` with the images shared among one worker thread per workspace: each worker
+    /// runs the tiles of its images (images `w, w + workers, …`) with single-threaded GEMMs
+    /// (`MatrixMultiplier.prepareWorkerThread()`), writes those images' input gradients, and
+    /// accumulates its own weight gradient, summed into `weightGradient` at the end. With one
+    /// workspace or one image everything runs on the calling thread.
+    public static func backward(
+        input: Tensor,
+        weight: Tensor,
+        geometry: Conv2dGeometry,
+        outputGradient: Tensor,
+        inputGradient: Tensor?,
+        weightGradient: Tensor?,
+        biasGradient: Tensor?,
+        workspaces: [Workspace],
+        gemm: MatrixMultiplier
+    ) {
+        precondition(!workspaces.isEmpty, "Convolution.backward needs at least one workspace")
         precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
         precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
         precondition(outputGradient.shape == geometry.outputShape,
@@ -55,11 +79,7 @@ extension Convolution {
             precondition(biasGradient.shape == Shape(geometry.outChannels), "Bias gradient \(biasGradient.shape) must be [\(geometry.outChannels)]")
         }
 
-        let m = geometry.outChannelsPerGroup
-        let k = geometry.rowsPerGroup
         let columnsPerImage = geometry.columnsPerImage
-        let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
-
         if let biasGradient = biasGradient {
             for n in 0..<geometry.batch {
                 for o in 0..<geometry.outChannels {
@@ -72,11 +92,46 @@ extension Convolution {
         }
         guard inputGradient != nil || weightGradient != nil else { return }
 
+        let workers = min(workspaces.count, geometry.batch)
+        if workers <= 1 {
+            backwardImages(0..<geometry.batch, step: 1, input: input, weight: weight, geometry: geometry,
+                           outputGradient: outputGradient, inputGradient: inputGradient,
+                           weightGradient: weightGradient?.pointer, workspace: workspaces[0], gemm: gemm)
+            return
+        }
+        // Each worker's own weight gradient, summed below.
+        let partials = weightGradient.map { gradient in (0..<workers).map { _ in Tensor(shape: gradient.shape) } }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            gemm.prepareWorkerThread()
+            backwardImages(worker..<geometry.batch, step: workers, input: input, weight: weight, geometry: geometry,
+                           outputGradient: outputGradient, inputGradient: inputGradient,
+                           weightGradient: partials?[worker].pointer, workspace: workspaces[worker], gemm: gemm)
+        }
+        if let weightGradient = weightGradient, let partials = partials {
+            let total = weightGradient.pointer
+            for partial in partials {
+                let values = partial.pointer
+                for i in 0..<weightGradient.count { total[i] += values[i] }
+            }
+        }
+    }
+
+    /// The tiles of images `images` (every `step`-th), as `backward` describes them; adds to
+    /// `weightGradient` (`[outChannels, inChannels / groups, kh, kw]`) and to those images'
+    /// slices of `inputGradient`.
+    private static func backwardImages(
+        _ images: Range<Int>, step: Int, input: Tensor, weight: Tensor, geometry: Conv2dGeometry, outputGradient: Tensor,
+        inputGradient: Tensor?, weightGradient: UnsafeMutablePointer<Float>?, workspace: Workspace, gemm: MatrixMultiplier
+    ) {
+        let m = geometry.outChannelsPerGroup
+        let k = geometry.rowsPerGroup
+        let columnsPerImage = geometry.columnsPerImage
+        let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
         let tile = workspace.columnsPerTile(rows: k, columns: columnsPerImage)
         let scratch = workspace.floats(2 * k * tile)
         let columns = scratch
         let columnGradient = scratch + k * tile
-        for n in 0..<geometry.batch {
+        for n in stride(from: images.lowerBound, to: images.upperBound, by: step) {
             let image = UnsafePointer(input.pointer + n * imageSize)
             for group in 0..<geometry.groups {
                 let groupWeights = UnsafePointer(weight.pointer + group * m * k)
@@ -96,7 +151,7 @@ extension Convolution {
                             a: dY, lda: columnsPerImage,
                             b: UnsafePointer(columns), ldb: tileN,
                             beta: 1,
-                            c: weightGradient.pointer + group * m * k, ldc: k
+                            c: weightGradient + group * m * k, ldc: k
                         )
                     }
                     if let inputGradient = inputGradient {

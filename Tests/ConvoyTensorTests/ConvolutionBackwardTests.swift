@@ -45,11 +45,11 @@ final class ConvolutionBackwardTests: XCTestCase {
         return Reference(input: dx, weight: dw, bias: db)
     }
 
-    func testMatchesDirectSumsOverRandomGeometriesTilesAndBothMultipliers() {
+    func testMatchesDirectSumsOverRandomGeometriesTilesWorkersAndBothMultipliers() {
         var generator = SeededGenerator(seed: 62)
         let multipliers: [MatrixMultiplier] = [OneDNNMatrixMultiplier(), ReferenceMatrixMultiplier()]
         for trial in 0..<120 {
-            let g = Col2imTests.randomGeometry(&generator, batch: Int.random(in: 1...2, using: &generator))
+            let g = Col2imTests.randomGeometry(&generator, batch: Int.random(in: 1...4, using: &generator))
             let x = generator.floats(g.inputShape.count)
             let w = generator.floats(g.weightShape.count)
             let dy = generator.floats(g.outputShape.count)
@@ -60,12 +60,14 @@ final class ConvolutionBackwardTests: XCTestCase {
             let dw = Tensor(shape: g.weightShape, values: Array(start[x.count..<(x.count + w.count)]))
             let db = Tensor(shape: Shape(g.outChannels), values: Array(start[(x.count + w.count)...]))
             // Tiles of a few columns exercise tiling, mid-row tile starts and accumulation.
-            let workspace = Workspace(tileColumns: Int.random(in: 1...7, using: &generator), tileFloatBudget: 1)
+            // One to three workers share the images.
+            let tileColumns = Int.random(in: 1...7, using: &generator)
+            let workspaces = (0..<Int.random(in: 1...3, using: &generator)).map { _ in Workspace(tileColumns: tileColumns, tileFloatBudget: 1) }
             Convolution.backward(
                 input: Tensor(shape: g.inputShape, values: x), weight: Tensor(shape: g.weightShape, values: w), geometry: g,
                 outputGradient: Tensor(shape: g.outputShape, values: dy),
                 inputGradient: dx, weightGradient: dw, biasGradient: db,
-                workspace: workspace, gemm: multipliers[trial % 2]
+                workspaces: workspaces, gemm: multipliers[trial % 2]
             )
             func check(_ actual: Tensor, _ offset: Int, _ reference: [Double], _ what: String) {
                 for (index, value) in reference.enumerated() {
