@@ -26,6 +26,27 @@ public protocol Optimizer: AnyObject {
     func restore(_ tensors: [String: Tensor]) throws
 }
 
+extension Optimizer {
+    /// `restore(_:)`, checking first that every per-parameter tensor belongs to one of
+    /// `parameters` (`<parameter name>.<buffer>`) and has that parameter's shape, so a
+    /// checkpoint of another model is an error here rather than a crash at the next `step`.
+    ///
+    /// - Throws: `OptimizerStateError` naming the first tensor that does not fit, or as
+    ///   `restore(_:)`.
+    public func restore(_ tensors: [String: Tensor], for parameters: [TrainableGraph.Parameter]) throws {
+        let shapes = Dictionary(parameters.map { ($0.name, $0.value.shape) }, uniquingKeysWith: { first, _ in first })
+        for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) where name != "step" {
+            guard let dot = name.lastIndex(of: "."), let shape = shapes[String(name[..<dot])] else {
+                throw OptimizerStateError("'\(name)' does not belong to any parameter of the model")
+            }
+            guard tensor.shape == shape else {
+                throw OptimizerStateError("'\(name)' is \(tensor.shape), the parameter is \(shape)")
+            }
+        }
+        try restore(tensors)
+    }
+}
+
 /// A checkpoint's optimizer state does not fit the optimizer.
 public struct OptimizerStateError: Error, CustomStringConvertible, Equatable {
     /// What is wrong, in one line.

@@ -105,6 +105,20 @@ final class LossAndOptimizerTests: XCTestCase {
         }
     }
 
+    func testRestoreForParametersRejectsBuffersOfAnotherModel() throws {
+        let adam = Adam()
+        let step = Tensor(shape: Shape(1), values: [2])
+        let w = parameter()
+        XCTAssertThrowsError(try adam.restore(["step": step, "w.exp_avg": Tensor(shape: Shape(4))], for: [w])) { error in
+            XCTAssertTrue("\(error)".contains("w.exp_avg") && "\(error)".contains("[5]"), "\(error)")
+        }
+        XCTAssertThrowsError(try adam.restore(["step": step, "v.exp_avg": Tensor(shape: Shape(5))], for: [w])) { error in
+            XCTAssertTrue("\(error)".contains("v.exp_avg"), "\(error)")
+        }
+        try adam.restore(["step": step, "w.exp_avg": Tensor(shape: Shape(5)), "w.exp_avg_sq": Tensor(shape: Shape(5))], for: [w])
+        XCTAssertEqual(adam.stepCount, 2)
+    }
+
     func testSchedulesFollowStepLRAndCosineAnnealing() {
         let step = LearningRateSchedule.step(stepSize: 3, gamma: 0.5)
         assertValues((0..<8).map { step.rate(base: 0.1, step: $0) }, TrainingFixtures.stepSchedule, "step")
