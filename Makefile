@@ -55,8 +55,16 @@ demo: build sample
 	@mkdir -p out
 	$(BIN)/convoy run $(DEMO_PIPELINE) $(SAMPLE) -o $(DEMO_OUTPUT) -y
 	$(BIN)/convoy run Pipelines/edges.yaml $(SAMPLE) -o out/demo-edges.mp4 -y
+	ffmpeg -hide_banner -loglevel error -y -i $(SAMPLE) -t 2 -vf noise=alls=25:allf=t -an \
+	  -c:v libx264 -preset veryfast -crf 12 -pix_fmt yuv444p out/demo-noisy.mp4
+	$(BIN)/convoy run Pipelines/denoise.yaml out/demo-noisy.mp4 -o out/demo-denoised.mp4 -y
 	@echo
-	@echo "Demo output: $(CURDIR)/$(DEMO_OUTPUT) (blur) and $(CURDIR)/out/demo-edges.mp4 (Sobel edges on luma)"
+	@echo "Demo output: $(CURDIR)/$(DEMO_OUTPUT) (blur), $(CURDIR)/out/demo-edges.mp4 (Sobel edges on luma)"
+	@echo "and $(CURDIR)/out/demo-denoised.mp4 (out/demo-noisy.mp4 through the denoiser Convoy trained itself)"
+
+# Learns Samples/Models/denoise.safetensors again with convoy train (see Samples/Models/README.md).
+train-denoiser: build
+	Samples/Models/train_denoise.sh $(BIN)/convoy
 
 # Convoy and its peers side by side (see bench/bench.py); writes BENCHMARKS.md.
 bench: build
