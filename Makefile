@@ -9,7 +9,7 @@ SAMPLE := Samples/clip.mp4
 DEMO_PIPELINE := Pipelines/blur.yaml
 DEMO_OUTPUT := out/demo-blur.mp4
 
-.PHONY: all deps build test demo sample bench soak clean
+.PHONY: all deps build test demo sample bench bench-train soak train-denoiser clean
 
 all: build
 
@@ -69,6 +69,11 @@ train-denoiser: build
 # Convoy and its peers side by side (see bench/bench.py); writes BENCHMARKS.md.
 bench: build
 	python3 bench/bench.py
+
+# Training speed and the time to learn the Gaussian (bench/train_bench.py); writes the Training
+# section of BENCHMARKS.md.
+bench-train: build
+	python3 bench/train_bench.py
 
 # 50,000 generated 640×360 frames through `convoy filter - --raw`, and a slow reader downstream:
 # peak RSS must stay flat (see bench/soak.py); writes the Soak section of BENCHMARKS.md.

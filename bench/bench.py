@@ -152,6 +152,9 @@ def write_report(results, skipped_reason):
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
+    training = ROOT / "bench" / "TRAIN.md"  # written by `make bench-train` (bench/train_bench.py)
+    if training.exists():
+        lines += ["", training.read_text().strip()]
     soak = ROOT / "bench" / "SOAK.md"  # written by `make soak` (bench/soak.py); kept last
     if soak.exists():
         lines += ["", soak.read_text().strip()]

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""`make bench-train`: how fast `convoy train` learns, written to bench/TRAIN.md and into the
+"## Training" section of BENCHMARKS.md (bench.py keeps the section when it rewrites the file).
+
+1. Training speed: steps per second of the benchmarks' 3-layer net (tiny-features with a 1×1 RGB
+   head, bench/tiny-features-rgb.yaml) and of the sample denoiser, at crop 64, batch 16, on a
+   lossless 320×240 testsrc2 clip (input = target: the data do not change the arithmetic). The
+   figure is convoy's own steps_per_second (--summary json), which counts the steps only, not
+   the start-up and the survey of the data.
+2. Time to learn the 3×3 Gaussian to the 0.01 tolerance, as the recovery test sets it up (96×64
+   noisy clip, 20 frames, the clip through ffmpeg's convolution filter, one unpadded 3×3
+   convolution, Adam, constant learning rate 0.01, crop 32, batch 8): with a constant rate a run of
+   N steps follows the first N steps of any longer run, so the script finds the fewest steps
+   (multiples of 10) whose weights are all within 0.01 of 1/16·[1 2 1; 2 4 2; 1 2 1], then times
+   that whole command (process start to weights on disk).
+
+Environment: BENCH_REPEAT (default 3) runs of each timed command; figures are medians.
+"""
+import datetime
+import json
+import os
+import shlex
+import statistics
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVOY = os.environ.get("CONVOY_BIN", str(ROOT / ".build" / "release" / "convoy"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+GAUSSIAN = [v / 16 for v in (1, 2, 1, 2, 4, 2, 1, 2, 1)]
+
+
+def ffmpeg(*arguments):
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *arguments], check=True)
+
+
+def weights(path, name):
+    data = Path(path).read_bytes()
+    length, = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    begin, end = header[name]["data_offsets"]
+    raw = data[8 + length + begin:8 + length + end]
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+
+
+def convoy_json(command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} failed: {result.stderr.strip()[-500:]}")
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def main():
+    work = Path(tempfile.mkdtemp(prefix="convoy-train-bench-"))
+    rows, lines = [], []
+
+    clip = str(work / "clip.mkv")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-frames:v", "60", "-c:v", "ffv1", "-pix_fmt", "yuv444p", clip)
+    for label, model in (("3-layer net (tiny-features + 1×1 RGB head + 2× upsample)", "bench/tiny-features-rgb.yaml"),
+                         ("denoiser (3→16→16→3, Samples/Models/denoise.yaml)", "Samples/Models/denoise.yaml")):
+        command = [CONVOY, "train", str(ROOT / model), "--input", clip, "--target", clip, "--steps", "100", "--crop", "64",
+                   "--batch", "16", "-o", str(work / "w.safetensors"), "-y", "--summary", "json", "-q"]
+        rates = [convoy_json(command)["steps_per_second"] for _ in range(REPEAT)]
+        rows.append((label, statistics.median(rates), rates, command))
+        print(f"{label}: {statistics.median(rates):.1f} steps/s", flush=True)
+
+    noisy = str(work / "in.mkv")
+    target = str(work / "gauss.mkv")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10", "-frames:v", "20", "-vf", "noise=alls=60:allf=t",
+           "-c:v", "ffv1", "-pix_fmt", "yuv420p", noisy)
+    ffmpeg("-i", noisy, "-vf", "convolution=0m='1 2 1 2 4 2 1 2 1':0rdiv=1/16", "-c:v", "ffv1", "-pix_fmt", "yuv420p", target)
+    model = work / "gauss.yaml"
+    model.write_text("input: {channels: 1}\nlayers:\n"
+                     "  - {name: conv, type: conv2d, in: 1, out: 1, kernel: 3, padding: 0, bias: false}\noutputs: [conv]\n")
+    def gaussian_command(steps):
+        return [CONVOY, "train", str(model), "--input", noisy, "--target", target, "--steps", str(steps), "--crop", "32",
+                "--batch", "8", "--lr", "0.01", "-o", str(work / "g.safetensors"), "-y", "-q"]
+    steps, error = None, None
+    for candidate in range(10, 1001, 10):
+        subprocess.run(gaussian_command(candidate), check=True)
+        error = max(abs(a - b) for a, b in zip(weights(work / "g.safetensors", "conv.weight"), GAUSSIAN))
+        if error <= 0.01:
+            steps = candidate
+            break
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        subprocess.run(gaussian_command(steps), check=True)
+        times.append(time.perf_counter() - start)
+    print(f"gaussian: {steps} steps, {statistics.median(times):.2f} s", flush=True)
+
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+    lines = [
+        "## Training",
+        "",
+        f"Generated by `make bench-train` (bench/train_bench.py) on {datetime.date.today().isoformat()}: {os.cpu_count()} cores, {cpu}.",
+        f"Medians of {REPEAT} runs; the machines are shared (load average {os.getloadavg()[0]:.1f} when the script ended), so compare within one run.",
+        "",
+        "| case | figure |",
+        "| --- | ---: |",
+    ]
+    for label, rate, _, _ in rows:
+        lines.append(f"| training speed, {label}, crop 64, batch 16, Adam | {rate:.1f} steps/s |")
+    lines.append(f"| time to learn the 3×3 Gaussian to within 0.01 ({steps} steps; largest error {error:.4f}) | {statistics.median(times):.2f} s |")
+    lines += ["", "Commands (paths shortened; the clips are made by the script with ffmpeg's testsrc2):", ""]
+    for label, rate, rates, command in rows:
+        lines.append(f"- {label}: `{shlex.join(command).replace(str(ROOT) + '/', '').replace(str(work) + '/', '')}`; runs (steps/s): {[round(r, 1) for r in rates]}")
+    lines.append(f"- Gaussian: `{shlex.join(gaussian_command(steps)).replace(str(ROOT) + '/', '').replace(str(work) + '/', '')}`; runs (s): {[round(t, 2) for t in times]}")
+    (ROOT / "bench" / "TRAIN.md").write_text("\n".join(lines) + "\n")
+
+    benchmarks = ROOT / "BENCHMARKS.md"
+    text = benchmarks.read_text() if benchmarks.exists() else "# Benchmarks\n"
+    head, _, rest = text.partition("\n## Training\n")
+    after = ""
+    if rest:
+        following = rest.find("\n## ")
+        after = rest[following:] if following >= 0 else ""
+    elif "\n## Soak\n" in head:
+        head, _, soak = head.partition("\n## Soak\n")
+        after = "\n## Soak\n" + soak
+    benchmarks.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n" + after)
+    print("wrote bench/TRAIN.md and the Training section of BENCHMARKS.md")
+
+
+main()
