@@ -16,4 +16,9 @@ struct ConvoyCommand: ParsableCommand {
                       TrainCommand.self,
                       KernelsCommand.self, ProbeCommand.self]
     )
+
+    static func main() {
+        HeapSettings.keepLargeBlocks()
+        main(nil)
+    }
 }
