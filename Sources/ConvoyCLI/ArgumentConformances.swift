@@ -7,3 +7,4 @@ extension FilterSpace: ExpressibleByArgument {}
 extension BorderMode: ExpressibleByArgument {}
 extension ProgressMode: ExpressibleByArgument {}
 extension ChromaMode: ExpressibleByArgument {}
+extension KernelEngine: ExpressibleByArgument {}

@@ -18,6 +18,9 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "How kernels read samples outside the frame: replicate (the nearest edge pixel), reflect (mirrored) or zero.")
     var border: BorderMode = .replicate
 
+    @Option(help: "How kernels are computed: auto (direct whenever the kernels fit inside the planes), direct (each plane's rows streamed through the kernels, no batch tensor) or im2col (planes packed into a Float32 batch tensor and filtered by im2col and SGEMM, as learned layers are). Both give the same pictures.")
+    var engine: KernelEngine = .auto
+
     func check() throws {
         if kernels.isEmpty && model.path == nil { throw ValidationError("Give at least one --kernel, or a --model.") }
         if !kernels.isEmpty && model.path != nil { throw ValidationError("Give --kernel or --model, not both.") }
@@ -29,6 +32,8 @@ struct FilterOptions: ParsableArguments {
             let loaded = try ModelFiles.load(path)
             return try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: path)
         }
-        return KernelProcessor(kernels: try KernelChain.parse(kernels), border: border, space: space, chroma: chroma)
+        let processor = KernelProcessor(kernels: try KernelChain.parse(kernels), border: border, space: space, chroma: chroma)
+        processor.engine = engine
+        return processor
     }
 }

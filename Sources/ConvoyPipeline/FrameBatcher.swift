@@ -26,19 +26,12 @@ public final class FrameBatcher {
             for (p, index) in group.planes.enumerated() {
                 let plane = image.planes[index]
                 let destination = base + (n * group.planes.count + p) * planeSize
-                if image.bytesPerSample == 1 {
-                    let source = image.plane(index)
-                    for y in 0..<plane.height {
-                        let row = source + y * plane.stride
-                        let out = destination + y * plane.width
-                        for x in 0..<plane.width { out[x] = Float(row[x]) * scale }
-                    }
-                } else {
-                    let source = image.plane16(index)
-                    for y in 0..<plane.height {
-                        let row = source + y * (plane.stride / 2)
-                        let out = destination + y * plane.width
-                        for x in 0..<plane.width { out[x] = Float(row[x]) * scale }
+                for y in 0..<plane.height {
+                    let out = destination + y * plane.width
+                    if image.bytesPerSample == 1 {
+                        SampleLevels.load(image.plane(index) + y * plane.stride, into: out, count: plane.width, scale: scale)
+                    } else {
+                        SampleLevels.load(image.plane16(index) + y * (plane.stride / 2), into: out, count: plane.width, scale: scale)
                     }
                 }
             }
@@ -47,7 +40,7 @@ public final class FrameBatcher {
     }
 
     /// Writes `result` (`[images.count, P, H, W]`, 0…1) back into the images' planes, rounding to
-    /// the nearest level and clamping to 0…`maxLevel`.
+    /// the nearest level (ties to even) and clamping to 0…`maxLevel` (`SampleLevels.store`).
     public static func unpack(_ result: Tensor, into images: [PlanarImage], group: PlaneGroup) {
         precondition(result.shape == Shape(images.count, group.planes.count, group.height, group.width),
                      "result shape \(result.shape) does not match the batch")
@@ -56,28 +49,13 @@ public final class FrameBatcher {
             for (p, index) in group.planes.enumerated() {
                 let plane = image.planes[index]
                 let source = result.pointer + (n * group.planes.count + p) * planeSize
-                // Round half up: for positive values truncation is floor. Written so that NaN
-                // lands on 0 rather than trapping.
-                if image.bytesPerSample == 1 {
-                    let destination = image.plane(index)
-                    for y in 0..<plane.height {
-                        let row = source + y * plane.width
-                        let out = destination + y * plane.stride
-                        for x in 0..<plane.width {
-                            let level = row[x] * 255 + 0.5
-                            out[x] = level > 0 ? (level < 255 ? UInt8(level) : 255) : 0
-                        }
-                    }
-                } else {
-                    let destination = image.plane16(index)
-                    let top = Float(image.maxLevel)
-                    for y in 0..<plane.height {
-                        let row = source + y * plane.width
-                        let out = destination + y * (plane.stride / 2)
-                        for x in 0..<plane.width {
-                            let level = row[x] * top + 0.5
-                            out[x] = level > 0 ? (level < top ? UInt16(level) : UInt16(image.maxLevel)) : 0
-                        }
+                let top = Float(image.maxLevel)
+                for y in 0..<plane.height {
+                    let row = source + y * plane.width
+                    if image.bytesPerSample == 1 {
+                        SampleLevels.store(row, into: image.plane(index) + y * plane.stride, count: plane.width, top: top)
+                    } else {
+                        SampleLevels.store(row, into: image.plane16(index) + y * (plane.stride / 2), count: plane.width, top: top)
                     }
                 }
             }

@@ -2,15 +2,28 @@ import ConvoyFilters
 import ConvoyMedia
 import ConvoyNN
 import ConvoyTensor
+import Dispatch
+import Foundation
 
-/// Fixed kernels over planes: each plane group is packed as `[N, P, H, W]`, viewed as
-/// `[N·P, 1, H, W]` so every plane is filtered on its own by the same per-plane layer, and written
-/// back into the same images.
+/// Fixed kernels over planes, every plane filtered on its own by the same kernels, written back
+/// into the same images.
+///
+/// Two engines compute the same thing (see `KernelEngine`). The direct one streams each plane's
+/// rows through a `PlaneStreamFilter`, the planes of a batch shared among the context's workers.
+/// The im2col one packs each plane group as `[N, P, H, W]`, views it as `[N·P, 1, H, W]` and runs
+/// the per-plane layer (im2col + SGEMM); it serves custom layers and planes smaller than a kernel.
 public final class KernelProcessor: FrameProcessor {
     public let space: FilterSpace
     public let chroma: ChromaMode
+    /// The kernels and border, when the processor was made from them (the direct engine needs them).
+    public let chain: FilterChain?
+    /// Which engine runs the kernels.
+    public var engine: KernelEngine = .auto
     private let makeLayer: () throws -> Layer
     private var groups: [(batcher: FrameBatcher, layer: Layer, result: Tensor?)] = []
+    /// One direct filter per worker thread, when the direct engine runs.
+    private var streamFilters: [PlaneStreamFilter] = []
+    private var streamPlanes: [Int] = []
 
     /// `makeLayer` builds the per-plane layer (`[B, 1, H, W]` in and out); it is called once per
     /// plane group.
@@ -18,16 +31,31 @@ public final class KernelProcessor: FrameProcessor {
         self.space = space
         self.chroma = space == .luma ? chroma : .keep
         self.makeLayer = makeLayer
+        chain = nil
     }
 
     /// Parses nothing: the kernels are already checked.
-    public convenience init(kernels: [Kernel], border: BorderMode, space: FilterSpace, chroma: ChromaMode = .keep) {
-        self.init(space: space, chroma: chroma, makeLayer: KernelChain.layerFactory(kernels: kernels, border: border))
+    public init(kernels: [Kernel], border: BorderMode, space: FilterSpace, chroma: ChromaMode = .keep) {
+        self.space = space
+        self.chroma = space == .luma ? chroma : .keep
+        self.makeLayer = KernelChain.layerFactory(kernels: kernels, border: border)
+        chain = FilterChain(kernels: kernels, border: border)
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) { (width, height) }
 
     public func prepare(layout: [PlanarImage.Plane], batch: Int) throws {
+        streamFilters = []
+        let selected = space == .luma ? [0] : Array(layout.indices)
+        if engine != .im2col, let chain {
+            let probe = PlaneStreamFilter(chain: chain)
+            if selected.allSatisfy({ probe.supports(width: layout[$0].width, height: layout[$0].height) }) {
+                streamFilters = [probe]
+                streamPlanes = selected
+                groups = []
+                return
+            }
+        }
         groups = try PlaneGroup.groups(for: space, planes: layout).map { group in
             let layer = try makeLayer()
             let planes = Shape(batch * group.planes.count, 1, group.height, group.width)
@@ -39,6 +67,10 @@ public final class KernelProcessor: FrameProcessor {
     }
 
     public func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage] {
+        if let chain, !streamFilters.isEmpty {
+            while streamFilters.count < context.workspaces.count { streamFilters.append(PlaneStreamFilter(chain: chain)) }
+            filterDirectly(images, workers: context.workspaces.count)
+        }
         for index in groups.indices {
             let (batcher, layer, previous) = groups[index]
             let group = batcher.group
@@ -53,5 +85,29 @@ public final class KernelProcessor: FrameProcessor {
             for image in images { image.fillChromaNeutral() }
         }
         return images
+    }
+
+    /// The direct engine: every selected plane of every image is one task; `workers` threads take
+    /// tasks in turn, each with its own filter.
+    private func filterDirectly(_ images: [PlanarImage], workers: Int) {
+        let planes = streamPlanes
+        let tasks = images.count * planes.count
+        let next = NSLock()
+        var taken = 0
+        let filters = streamFilters
+        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, tasks))) { worker in
+            let filter = filters[worker]
+            while true {
+                next.lock()
+                let task = taken
+                taken += 1
+                next.unlock()
+                guard task < tasks else { return }
+                let image = images[task / planes.count], index = planes[task % planes.count]
+                let plane = image.planes[index]
+                filter.apply(to: UnsafeMutableRawPointer(image.plane(index)), width: plane.width, height: plane.height,
+                             stride: plane.stride, bytesPerSample: image.bytesPerSample, maxLevel: image.maxLevel)
+            }
+        }
     }
 }

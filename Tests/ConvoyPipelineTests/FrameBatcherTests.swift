@@ -40,7 +40,7 @@ final class FrameBatcherTests: XCTestCase {
     func testUnpackRoundsAndClamps() {
         let image = PlanarImage(width: 6, height: 1, pixelFormat: WorkingFormat.yuv(for: .init(rawValue: 0)))
         let group = PlaneGroup(planes: [0], width: 6, height: 1)
-        let values: [Float] = [-0.5, 1.5, .nan, 10.4 / 255, 10.6 / 255, 254.5 / 255]
+        let values: [Float] = [-0.5, 1.5, .nan, 10.4 / 255, 10.6 / 255, 254.6 / 255]
         FrameBatcher.unpack(Tensor(shape: Shape(1, 1, 1, 6), values: values), into: [image], group: group)
         XCTAssertEqual((0..<6).map { image.plane(0)[$0] }, [0, 255, 0, 10, 11, 255])
     }

@@ -1,0 +1,28 @@
+/// Conversions between integer sample levels (8 or 16 bits) and Float32 in 0…1, the scale the
+/// batch tensors and the direct filter work in. Written so the compiler vectorises both loops.
+public enum SampleLevels {
+    /// destination[x] = Float(source[x]) · scale, for `count` samples (scale = 1 / maxLevel).
+    @inlinable
+    public static func load<Sample: BinaryInteger>(_ source: UnsafePointer<Sample>, into destination: UnsafeMutablePointer<Float>,
+                                                   count: Int, scale: Float) {
+        for x in 0..<count { destination[x] = Float(source[x]) * scale }
+    }
+
+    /// destination[x] = source[x] · top, clamped to 0…top (NaN lands on 0) and rounded to the
+    /// nearest level, ties to even (as numpy's `rint`).
+    ///
+    /// Adding 1.5·2²³ to a clamped level below 2²² leaves the rounded level in the low bits of the
+    /// sum: a conversion the compiler vectorises, where `UInt8(_:)` of a Float checks each sample.
+    @inlinable
+    public static func store<Sample: FixedWidthInteger & UnsignedInteger>(_ source: UnsafePointer<Float>,
+                                                                         into destination: UnsafeMutablePointer<Sample>,
+                                                                         count: Int, top: Float) {
+        precondition(top < 4_194_304, "levels must stay below 2^22")
+        let magic: Float = 12_582_912
+        for x in 0..<count {
+            let level = source[x] * top
+            let clamped = level > 0 ? (level < top ? level : top) : 0
+            destination[x] = Sample(truncatingIfNeeded: (clamped + magic).bitPattern &- magic.bitPattern)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ConvoyFilters
+import ConvoyNN
+import ConvoyTensor
+import XCTest
+
+/// The direct engine against the im2col layer the same chain builds (itself tested against a
+/// direct convolution), on random 8-bit and 10-bit planes, every border mode, chains and odd sizes.
+final class PlaneStreamFilterTests: XCTestCase {
+    private let chains: [[String]] = [
+        ["gaussian"], ["box:size=5"], ["sobel"], ["sharpen"], ["emboss:bias=0.5"], ["laplacian"],
+        ["[1 2 3]/6"], ["[1; 2; 1]/4"], ["gaussian:size=7,sigma=2"], ["identity"],
+        ["gaussian", "sobel", "[1 0 -1]"], ["box", "sharpen"],
+    ]
+
+    /// Filters a random `width`×`height` plane of `maxLevel` levels both ways; returns the largest
+    /// level difference and how many samples differ where the im2col result is not at a rounding
+    /// tie (within 0.01 level of k + ½, where the two summation orders may round either way).
+    private func compare(_ specs: [String], border: BorderMode, width: Int, height: Int, maxLevel: Int,
+                         generator: inout SplitMix64) throws -> (maximum: Int, differing: Int) {
+        let chain = try FilterChain(specs: specs, border: border)
+        let levels = (0..<(width * height)).map { _ in Int.random(in: 0...maxLevel, using: &generator) }
+        // The im2col path: levels scaled to 0…1, the chain's layer, SampleLevels.store back.
+        let input = Tensor(shape: Shape(1, 1, height, width), values: levels.map { Float($0) / Float(maxLevel) })
+        let layer = try chain.makeLayer()
+        let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
+        layer.forward(input, into: output, context: ExecutionContext(gemm: ReferenceMatrixMultiplier()))
+        var expected = [UInt16](repeating: 0, count: levels.count)
+        SampleLevels.store(UnsafePointer(output.pointer), into: &expected, count: levels.count, top: Float(maxLevel))
+
+        // The direct path, in place on a plane with padded rows.
+        let filter = PlaneStreamFilter(chain: chain)
+        XCTAssertTrue(filter.supports(width: width, height: height))
+        let bytes = maxLevel > 255 ? 2 : 1
+        let stride = width * bytes + 24
+        let plane = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 64)
+        defer { plane.deallocate() }
+        for y in 0..<height {
+            for x in 0..<width {
+                let level = levels[y * width + x]
+                if bytes == 1 { plane.storeBytes(of: UInt8(level), toByteOffset: y * stride + x, as: UInt8.self) }
+                else { plane.storeBytes(of: UInt16(level), toByteOffset: y * stride + 2 * x, as: UInt16.self) }
+            }
+        }
+        filter.apply(to: plane, width: width, height: height, stride: stride, bytesPerSample: bytes, maxLevel: maxLevel)
+        var maximum = 0, differing = 0
+        for y in 0..<height {
+            for x in 0..<width {
+                let got = bytes == 1 ? Int(plane.load(fromByteOffset: y * stride + x, as: UInt8.self))
+                                     : Int(plane.load(fromByteOffset: y * stride + 2 * x, as: UInt16.self))
+                let difference = abs(got - Int(expected[y * width + x]))
+                maximum = max(maximum, difference)
+                let exact = output.pointer[y * width + x] * Float(maxLevel)
+                let atTie = abs(exact - exact.rounded(.down) - 0.5) < 0.01
+                if difference > 0 && !atTie { differing += 1 }
+            }
+        }
+        return (maximum, differing)
+    }
+
+    func testDirectPathEqualsTheIm2colLayerWithinRounding() throws {
+        var generator = SplitMix64(seed: 7)
+        for specs in chains {
+            for border in BorderMode.allCases {
+                for (width, height) in [(40, 33), (17, 9), (90, 16)] {
+                    for maxLevel in [255, 1023] {
+                        let (maximum, differing) = try compare(specs, border: border, width: width, height: height,
+                                                               maxLevel: maxLevel, generator: &generator)
+                        let label = "\(specs) \(border) \(width)×\(height) 0…\(maxLevel)"
+                        // The sums run in another order: a level may flip at a rounding tie, nowhere else.
+                        XCTAssertLessThanOrEqual(maximum, 1, label)
+                        XCTAssertEqual(differing, 0, label)
+                    }
+                }
+            }
+        }
+    }
+
+    func testSmallestPlanesAKernelFits() throws {
+        var generator = SplitMix64(seed: 11)
+        let filter = PlaneStreamFilter(chain: try FilterChain(specs: ["box:size=5"], border: .reflect))
+        XCTAssertFalse(filter.supports(width: 4, height: 20), "narrower than the kernel: the im2col path takes it")
+        XCTAssertFalse(filter.supports(width: 20, height: 4))
+        XCTAssertTrue(filter.supports(width: 5, height: 5))
+        for border in BorderMode.allCases {
+            let (maximum, _) = try compare(["box:size=5"], border: border, width: 5, height: 5, maxLevel: 255, generator: &generator)
+            XCTAssertLessThanOrEqual(maximum, 1, "\(border)")
+            let (thin, _) = try compare(["gaussian"], border: border, width: 3, height: 3, maxLevel: 255, generator: &generator)
+            XCTAssertLessThanOrEqual(thin, 1, "\(border)")
+        }
+    }
+
+    func testEmptyChainLeavesThePlaneAsItIs() throws {
+        let filter = PlaneStreamFilter(chain: FilterChain(kernels: [], border: .replicate))
+        var samples: [UInt8] = [1, 2, 3, 4, 5, 6]
+        samples.withUnsafeMutableBytes { filter.apply(to: $0.baseAddress!, width: 3, height: 2, stride: 3, bytesPerSample: 1, maxLevel: 255) }
+        XCTAssertEqual(samples, [1, 2, 3, 4, 5, 6])
+    }
+}
