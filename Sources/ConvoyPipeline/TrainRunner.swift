@@ -30,6 +30,10 @@ public final class TrainRunner {
         let data = try TrainingData(source: job.source, inputChannels: model.inputChannels,
                                     outputShape: { try model.outputShapes(batch: $0.n, height: $0.h, width: $0.w)[0] },
                                     options: job.data)
+        if job.loss == .crossEntropy && data.targetShape.c < 2 {
+            throw ConvoyError("\(job.model): cross-entropy compares probabilities over channels, and the model's first output has one; use --loss mse or l1, or give the model a softmax over 3 channels.",
+                              exitCode: ConvoyError.usage)
+        }
         Log.info("\(job.source.inputName) → \(job.source.targetName): \(data.description).")
         let batch = job.data.batch
         let totalSteps = job.steps ?? max(1, Int((job.epochs * Double(data.trainingCount) / Double(batch)).rounded(.up)))
@@ -210,7 +214,7 @@ public final class TrainRunner {
             parameter.value.pointer.update(from: saved.pointer, count: saved.count)
         }
         do {
-            try optimizer.restore(checkpoint.optimizerState)
+            try optimizer.restore(checkpoint.optimizerState, for: model.parameters)
         } catch let error as OptimizerStateError {
             throw ConvoyError("\(path): \(error.description).", exitCode: ConvoyError.dataError)
         }

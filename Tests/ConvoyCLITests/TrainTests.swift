@@ -211,6 +211,38 @@ final class TrainTests: ConvoyTestCase {
         }
     }
 
+    /// Ctrl-C stops after the current step: the weights so far and a checkpoint are written, the
+    /// exit code is 130, and the checkpoint resumes.
+    func testCtrlCWritesTheWeightsSoFarAndACheckpoint() throws {
+        let input = try noisyClip("in.mkv", frames: 6)
+        let net = try singleConv("g.yaml", bias: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tools.convoy)
+        process.arguments = ["train", net, "--input", input, "--target", input, "--crop", "16", "--steps", "100000000",
+                             "--checkpoint", path("run.ckpt"), "--checkpoint-every", "1", "--summary", "json"]
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: path("run.ckpt")) && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertTrue(process.isRunning, "the run ended before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data((stderr.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        XCTAssertEqual(summary["interrupted"] as? Bool, true)
+        let steps = try XCTUnwrap(summary["steps"] as? Int)
+        XCTAssertEqual(try safetensors(path("g.safetensors")).metadata["steps"], String(steps))
+        XCTAssertEqual(try safetensors(path("run.ckpt")).metadata["step"], String(steps))
+        let resumed = try convoySucceeds(["train", net, "--input", input, "--target", input, "--crop", "16", "--steps", "\(steps + 3)",
+                                          "--resume", path("run.ckpt"), "-y", "--summary", "json"])
+        XCTAssertTrue(resumed.stderrText.contains("\"first_step\":\(steps)"), resumed.stderrText)
+    }
+
     // MARK: Reporting
 
     /// --progress json lines carry step, loss, validation loss and PSNR, steps/s and ETA; the
@@ -265,6 +297,9 @@ final class TrainTests: ConvoyTestCase {
         outputs: [conv]
         """)
         try assertRefused(["train", wide, "--input", input, "--target", input], code: 65, naming: ["8 channels"])
+
+        // Cross-entropy needs probabilities over several channels.
+        try assertRefused(train + ["--input", input, "--target", input, "--loss", "cross-entropy"], code: 64, naming: ["cross-entropy"])
 
         // Folders with unpaired names.
         for folder in ["a", "b"] { try FileManager.default.createDirectory(atPath: path(folder), withIntermediateDirectories: true) }
