@@ -2,7 +2,8 @@ import ConvoyMedia
 
 extension PlanarImage {
     /// A copy of the `width` × `height` window whose top-left corner is `origin` (a training
-    /// crop), in the same pixel format; subsampled planes take the matching, rounded-down window.
+    /// crop), in the same pixel format (8- or 16-bit samples); subsampled planes take the
+    /// matching, rounded-down window.
     ///
     /// - Precondition: the window lies inside the image.
     func window(at origin: CropOrigin, width: Int, height: Int) -> PlanarImage {
@@ -15,7 +16,8 @@ extension PlanarImage {
             let rows = min(to.height, from.height - y), columns = min(to.width, from.width - x)
             guard rows > 0, columns > 0 else { continue }
             for row in 0..<rows {
-                (copy.plane(index) + row * to.stride).update(from: plane(index) + (y + row) * from.stride + x, count: columns)
+                (copy.plane(index) + row * to.stride).update(from: plane(index) + (y + row) * from.stride + x * bytesPerSample,
+                                                             count: columns * bytesPerSample)
             }
         }
         copy.timestamp = timestamp

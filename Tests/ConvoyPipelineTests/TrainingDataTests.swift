@@ -93,6 +93,27 @@ final class TrainingDataTests: XCTestCase {
         }
     }
 
+    /// A 10-bit source is read at its depth (0…1023 → 0…1): windows of 16-bit planes line up too.
+    func testTenBitPairsLineUp() throws {
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=48x32:rate=10", "-frames:v", "6", "-vf", "noise=alls=40:allf=t",
+                    "-c:v", "ffv1", "-pix_fmt", "yuv420p10le", path("deep.mkv")])
+        try ffmpeg(["-i", path("deep.mkv"), "-vf", "negate", "-c:v", "ffv1", "-pix_fmt", "yuv420p10le", path("deep-negated.mkv")])
+        for channels in [1, 3] {
+            let data = try data(path("deep.mkv"), path("deep-negated.mkv"), channels: channels, crop: 12, batch: 4)
+            let batch = try data.nextBatch()
+            let (x, y) = (batch.input.array, batch.target.array)
+            if channels == 1 {
+                XCTAssertEqual(zip(x, y).map { abs($0 + $1 - 1) }.max()!, 0, accuracy: 1e-6)
+                XCTAssertTrue(x.contains { ($0 * 1023).rounded() != ($0 * 255).rounded() * 1023 / 255 }, "finer than 8-bit levels")
+            } else {
+                // Negating limited-range YUV is not an exact negation in RGB; the windows are still RGB of the right size.
+                XCTAssertEqual(batch.input.shape, Shape(4, 3, 12, 12))
+                XCTAssertEqual(batch.target.shape, Shape(4, 3, 12, 12))
+                XCTAssertTrue((x + y).allSatisfy { (0...1).contains($0) })
+            }
+        }
+    }
+
     /// For an unpadded 3×3 model (output 2 pixels smaller) the target window is the centre of the
     /// input window; a 2× model learns the 2× target window.
     func testUnpaddedAndEnlargingModelsTakeTheMatchingTargetWindow() throws {
