@@ -66,8 +66,10 @@ public final class FilterRunner {
             Log.info("\(job.input): \(assumption)")
         }
 
-        let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))
-        let filtered = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))
+        // One batch being filled while one is filtered, and one batch being encoded: deeper queues
+        // only add frames to memory (each 6 MB at 1080p RGB), not speed.
+        let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch))
+        let filtered = BoundedQueue<PlanarImage>(depth: max(2, job.batch))
         let failure = StageFailure {
             decoded.cancel()
             filtered.cancel()
