@@ -116,6 +116,32 @@ final class TrainTests: ConvoyTestCase {
         try convoySucceeds(["features", input, "--model", net, "-o", path("maps.npy")])
     }
 
+    /// The same on RGB with a depthwise convolution (3→3, groups 3): lossless RGB clips (no
+    /// colour conversion on either side), ffmpeg's Gaussian on each of G, B and R, and every one of
+    /// the 27 learned weights within 0.01 of the Gaussian.
+    func testDepthwiseRGBLearnsTheGaussianOnEveryChannel() throws {
+        let rgb = Tools.ffv1RGBPixelFormat
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10", "-frames:v", "20", "-vf", "noise=alls=60:allf=t,format=gbrp",
+                    "-c:v", "ffv1", "-pix_fmt", rgb, path("rgb.mkv")])
+        let gauss = "'1 2 1 2 4 2 1 2 1'"
+        try ffmpeg(["-i", path("rgb.mkv"), "-vf", "format=gbrp,convolution=0m=\(gauss):1m=\(gauss):2m=\(gauss):0rdiv=1/16:1rdiv=1/16:2rdiv=1/16",
+                    "-c:v", "ffv1", "-pix_fmt", rgb, path("rgb-gauss.mkv")])
+        let net = try model("depthwise.yaml", """
+        input: {channels: 3}
+        layers:
+          - {name: conv, type: conv2d, in: 3, out: 3, kernel: 3, padding: 0, groups: 3, bias: false}
+        outputs: [conv]
+        """)
+        try convoySucceeds(["train", net, "--input", path("rgb.mkv"), "--target", path("rgb-gauss.mkv"), "--steps", "1500",
+                            "--crop", "32", "--batch", "8", "--lr", "0.01"])
+        let weights = try XCTUnwrap(try safetensors(path("depthwise.safetensors")).tensors["conv.weight"])
+        XCTAssertEqual(weights.count, 27)
+        let gaussian: [Float] = [1, 2, 1, 2, 4, 2, 1, 2, 1].map { $0 / 16 }
+        for (index, learned) in weights.enumerated() {
+            XCTAssertEqual(learned, gaussian[index % 9], accuracy: 0.01, "channel \(index / 9): \(weights)")
+        }
+    }
+
     /// From Sobel-x targets, the convolution learns Sobel-x with the right sign (positive where
     /// brightness rises to the right: correlation, as ffmpeg and PyTorch). ffmpeg clamps its output
     /// to 0…255 and this FFmpeg ignores `rdiv` for a matrix summing to 0, so the target is offset
