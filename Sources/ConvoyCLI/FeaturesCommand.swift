@@ -57,7 +57,7 @@ struct FeaturesCommand: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let loaded = try ModelFiles.load(model.path!)
+            let loaded = try model.load()
             var job = FeatureJob(input: input, output: output, graph: loaded.graph, inputChannels: loaded.inputChannels)
             job.pool = pool
             job.every = every

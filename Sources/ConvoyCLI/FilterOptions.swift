@@ -29,7 +29,7 @@ struct FilterOptions: ParsableArguments {
 
     func makeProcessor() throws -> FrameProcessor {
         if let path = model.path {
-            let loaded = try ModelFiles.load(path)
+            let loaded = try model.load()
             return try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: path)
         }
         let processor = KernelProcessor(kernels: try KernelChain.parse(kernels), border: border, space: space, chroma: chroma)

@@ -23,11 +23,15 @@ struct TrainCommand: ParsableCommand {
         convoy features use them without further options.
 
         Examples:
-          convoy train Samples/Models/denoise.yaml --input noisy.mp4 --target clean.mp4 --steps 2000
-          convoy train net.yaml --input in/ --target out/ -o net.safetensors --epochs 20 --crop 96 --validation 0.1
-          convoy train net.yaml --input a.mp4 --target b.mp4 --optimizer sgd --lr 0.05 --momentum 0.9 --schedule cosine
-          convoy train net.yaml --input a.mp4 --target b.mp4 --checkpoint-every 500 --checkpoint run.ckpt.safetensors
-          convoy train net.yaml --input a.mp4 --target b.mp4 --resume run.ckpt.safetensors --checkpoint run.ckpt.safetensors
+          convoy train denoise.yaml --input noisy.mp4 --target clean.mp4 --steps 2000
+          convoy train net.yaml --input in/ --target out/ -o net.safetensors --epochs 9
+          convoy train net.yaml --input a.mp4 --target b.mp4 --validation 0.1 --crop 96
+          convoy train net.yaml --input a.mp4 --target b.mp4 --optimizer sgd \\
+            --lr 0.05 --momentum 0.9 --schedule cosine
+          convoy train net.yaml --input a.mp4 --target b.mp4 --checkpoint run.ckpt
+          convoy train net.yaml --input a.mp4 --target b.mp4 --resume run.ckpt \\
+            --checkpoint run.ckpt
+          convoy filter clip.mp4 --model net.yaml --weights net.safetensors -o out.mp4
         """
     )
 

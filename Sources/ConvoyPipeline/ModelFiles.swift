@@ -2,10 +2,11 @@ import ConvoyWeights
 
 /// Loads model files for the commands, turning the loaders' errors into exit-coded one-liners.
 public enum ModelFiles {
-    /// Loads the model at `path` and its weights (named in it, or beside it as `.safetensors`).
-    public static func load(_ path: String) throws -> LoadedModel {
+    /// Loads the model at `path` and its weights: `weights` when given, else the file the model
+    /// names, else the one beside it ending in `.safetensors`.
+    public static func load(_ path: String, weights: String? = nil) throws -> LoadedModel {
         do {
-            return try ModelLoader.load(modelPath: path)
+            return try ModelLoader.load(modelPath: path, weightsPath: weights)
         } catch let error as ModelError {
             throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
         } catch let error as SafeTensorsError {

@@ -202,6 +202,17 @@ final class TrainTests: ConvoyTestCase {
         }
         XCTAssertEqual(fileData(path("a.safetensors")), fileData(path("b.safetensors")))
         XCTAssertNotEqual(try safetensors(path("a.safetensors")).tensors, try safetensors(path("c.safetensors")).tensors)
+
+        // Weights written elsewhere than the model's own file are used with --weights (the model's
+        // default g.safetensors does not exist here).
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("g.safetensors")))
+        let unset = try convoy(["features", input, "--model", net, "-o", path("none.npy")])
+        XCTAssertEqual(unset.status, 66, unset.stderrText)
+        try convoySucceeds(["features", input, "--model", net, "--weights", path("a.safetensors"), "-o", path("a.npy")])
+        try convoySucceeds(["filter", input, "--model", net, "--weights", path("c.safetensors"), "-o", path("c.mkv"), "--codec", "ffv1"])
+        let missing = try convoy(["filter", input, "--model", net, "--weights", path("nope.safetensors"), "-o", path("n.mkv")])
+        XCTAssertEqual(missing.status, 66, missing.stderrText)
+        XCTAssertTrue(missing.stderrText.contains("nope.safetensors"), missing.stderrText)
     }
 
     /// Stopping at a checkpoint and resuming gives exactly the weights of a run never stopped: for
