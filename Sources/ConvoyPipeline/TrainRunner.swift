@@ -27,9 +27,18 @@ public final class TrainRunner {
     public func run() throws -> TrainSummary {
         try checkOutputs()
         let model = try loadModel()
-        let data = try TrainingData(source: job.source, inputChannels: model.inputChannels,
+        let data: TrainingData
+        do {
+            data = try TrainingData(source: job.source, inputChannels: model.inputChannels,
                                     outputShape: { try model.outputShapes(batch: $0.n, height: $0.h, width: $0.w)[0] },
                                     options: job.data)
+        } catch let error where Interruption.receivedSignal != nil {
+            // Ctrl-C while the pairs were surveyed stops the decoders, so what they read is short.
+            throw ConvoyError("stopped before the first step (\(error)); nothing was written.", exitCode: Interruption.exitCode!)
+        }
+        if let code = Interruption.exitCode {
+            throw ConvoyError("stopped before the first step; nothing was written.", exitCode: code)
+        }
         if job.loss == .crossEntropy && data.targetShape.c < 2 {
             throw ConvoyError("\(job.model): cross-entropy compares probabilities over channels, and the model's first output has one; use --loss mse or l1, or give the model a softmax over 3 channels.",
                               exitCode: ConvoyError.usage)
@@ -62,6 +71,9 @@ public final class TrainRunner {
         var validation: (loss: Double, psnr: Double)?
         var step = firstStep
         var learningRate = job.baseLearningRate
+        // The data's generator after the last whole step's batch: an interrupted batch may have
+        // drawn further, and a checkpoint must hold the state that matches its step.
+        var generatorState = data.generatorState
 
         func snapshot(end: Bool) -> TrainingSnapshot {
             let elapsed = progress.elapsed
@@ -78,7 +90,13 @@ public final class TrainRunner {
 
         while step < totalSteps {
             if Interruption.receivedSignal != nil { break }
-            let examples = try data.nextBatch()
+            let examples: TrainingBatch
+            do {
+                examples = try data.nextBatch()
+            } catch where Interruption.receivedSignal != nil {
+                break   // Ctrl-C stopped a streamed epoch's decoders mid-batch
+            }
+            generatorState = data.generatorState
             learningRate = schedule.rate(base: job.baseLearningRate, step: step)
             optimizer.learningRate = learningRate
             let prediction = model.graph.forward(examples.input, context: context)[0]
@@ -99,12 +117,12 @@ public final class TrainRunner {
                 Log.info(TrainingProgress.line(snapshot(end: false)))
             }
             if let checkpoint = job.checkpoint, let every = job.checkpointEvery, step % every == 0 || step == totalSteps {
-                try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, data: data, settings: settings)
+                try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, generatorState: generatorState, settings: settings)
             }
             if progress.isDue { progress.emit(snapshot(end: false)) }
         }
         if Interruption.receivedSignal != nil, let checkpoint = job.checkpoint, step > firstStep {
-            try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, data: data, settings: settings)
+            try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, generatorState: generatorState, settings: settings)
         }
         progress.emit(snapshot(end: true))
 
@@ -161,7 +179,8 @@ public final class TrainRunner {
     /// The settings a checkpoint records and a resumed run must share.
     private func settings(_ data: TrainingData) -> [String: String] {
         ["seed": String(job.data.seed), "batch": String(job.data.batch), "crop": job.data.crop.map(String.init) ?? "none",
-         "pairs": String(data.pairCount), "training_pairs": String(data.trainingCount), "optimizer": job.optimizer.rawValue]
+         "pairs": String(data.pairCount), "training_pairs": String(data.trainingCount),
+         "shuffle_buffer": data.isInMemory ? "all" : String(data.shuffleBufferSize), "optimizer": job.optimizer.rawValue]
     }
 
     /// Mean loss and PSNR over the validation windows.
@@ -177,10 +196,10 @@ public final class TrainRunner {
         return (loss / Double(max(1, count)), mse > 0 ? 10 * log10(1 / mse) : .infinity)
     }
 
-    private func writeCheckpoint(_ path: String, model: TrainableModel, optimizer: Optimizer, step: Int, data: TrainingData,
+    private func writeCheckpoint(_ path: String, model: TrainableModel, optimizer: Optimizer, step: Int, generatorState: UInt64,
                                  settings: [String: String]) throws {
         try TrainingCheckpoint.write(path: path, parameters: model.stateDict, optimizerState: optimizer.state, step: step,
-                                     generatorState: data.generatorState, settings: settings)
+                                     generatorState: generatorState, settings: settings)
     }
 
     /// Puts the checkpoint's weights and optimizer state in place and moves the data to its step;
@@ -189,7 +208,7 @@ public final class TrainRunner {
                          settings: [String: String], totalSteps: Int) throws -> Int {
         let checkpoint = try TrainingCheckpoint.read(path: path)
         for key in TrainingCheckpoint.dataSettings where checkpoint.settings[key] != settings[key] {
-            let name = key.replacingOccurrences(of: "_", with: " ")
+            let name = key == "shuffle_buffer" ? "a shuffle buffer of (--frame-cache)" : key.replacingOccurrences(of: "_", with: " ")
             throw ConvoyError("\(path): the checkpoint was made with \(name) \(checkpoint.settings[key] ?? "unknown"), this run has \(name) \(settings[key]!); resume with the same data and options.",
                               exitCode: ConvoyError.dataError)
         }

@@ -13,7 +13,7 @@ struct TrainingCheckpoint {
     static let formatKey = "convoy_checkpoint"
     static let formatVersion = "1"
     /// Settings a resumed run must share with the checkpoint for its data to continue exactly.
-    static let dataSettings = ["seed", "batch", "crop", "pairs", "training_pairs", "optimizer"]
+    static let dataSettings = ["seed", "batch", "crop", "pairs", "training_pairs", "shuffle_buffer", "optimizer"]
 
     var step: Int
     var generatorState: UInt64

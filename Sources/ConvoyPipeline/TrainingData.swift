@@ -209,6 +209,10 @@ public final class TrainingData {
         return "\(pairCount) frame pairs: \(trainingCount) to learn from\(held); \(memory)"
     }
 
+    /// The pairs the shuffle buffer holds (all the training pairs when they are in memory): the
+    /// order of the examples depends on it.
+    public var shuffleBufferSize: Int { buffer.capacity }
+
     /// Training examples per epoch (each training pair once).
     public var examplesPerEpoch: Int { trainingCount }
 
@@ -256,7 +260,10 @@ public final class TrainingData {
     private func nextExample() throws -> (FramePair, CropOrigin) {
         if epoch < 0 || position == trainingCount { try startEpoch(epoch + 1) }
         guard let pair = try buffer.next(from: { try self.epochPair() }, using: &generator) else {
-            preconditionFailure("an epoch ended before handing out every training pair")
+            // Only a streamed source can run short: the files changed since the survey, or
+            // Ctrl-C stopped the decoders.
+            throw ConvoyError("\(source.inputName): the input ended after \(position) of its \(trainingCount) training pairs in epoch \(epoch + 1); it changed since it was first read, or reading was stopped.",
+                              exitCode: ConvoyError.ioError)
         }
         position += 1
         examplesDrawn += 1

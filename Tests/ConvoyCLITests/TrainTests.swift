@@ -249,14 +249,15 @@ final class TrainTests: ConvoyTestCase {
     }
 
     /// Ctrl-C stops after the current step: the weights so far and a checkpoint are written, the
-    /// exit code is 130, and the checkpoint resumes.
+    /// exit code is 130, and the checkpoint resumes. The frames are streamed (`--frame-cache 0`),
+    /// so the signal also stops the decoders in the middle of an epoch.
     func testCtrlCWritesTheWeightsSoFarAndACheckpoint() throws {
         let input = try noisyClip("in.mkv", frames: 6)
         let net = try singleConv("g.yaml", bias: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.convoy)
         process.arguments = ["train", net, "--input", input, "--target", input, "--crop", "16", "--steps", "100000000",
-                             "--checkpoint", path("run.ckpt"), "--checkpoint-every", "1", "--summary", "json"]
+                             "--checkpoint", path("run.ckpt"), "--checkpoint-every", "1", "--summary", "json", "--frame-cache", "0"]
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors
@@ -276,7 +277,7 @@ final class TrainTests: ConvoyTestCase {
         XCTAssertEqual(try safetensors(path("g.safetensors")).metadata["steps"], String(steps))
         XCTAssertEqual(try safetensors(path("run.ckpt")).metadata["step"], String(steps))
         let resumed = try convoySucceeds(["train", net, "--input", input, "--target", input, "--crop", "16", "--steps", "\(steps + 3)",
-                                          "--resume", path("run.ckpt"), "-y", "--summary", "json"])
+                                          "--resume", path("run.ckpt"), "-y", "--summary", "json", "--frame-cache", "0"])
         XCTAssertTrue(resumed.stderrText.contains("\"first_step\":\(steps)"), resumed.stderrText)
     }
 
@@ -361,6 +362,7 @@ final class TrainTests: ConvoyTestCase {
         try convoySucceeds(train + ["--steps", "3", "--checkpoint", path("run.ckpt"), "-o", path("first.safetensors")])
         try assertRefused(train + ["--resume", path("run.ckpt"), "--batch", "3"], code: 65, naming: ["run.ckpt", "batch 2", "batch 3"])
         try assertRefused(train + ["--resume", path("run.ckpt"), "--seed", "4"], code: 65, naming: ["run.ckpt", "seed"])
+        try assertRefused(train + ["--resume", path("run.ckpt"), "--frame-cache", "0"], code: 65, naming: ["run.ckpt", "--frame-cache"])
         let other = try model("other.yaml", """
         input: {channels: 1}
         layers:
