@@ -158,6 +158,23 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertEqual(Set((0..<3).map { Array(pictures[$0 * size..<($0 + 1) * size]) }).count, 3, "three different pictures")
     }
 
+    /// Folder images may differ in size from pair to pair when crops are cut; whole frames must
+    /// all have one size.
+    func testFoldersOfDifferentSizesNeedCrops() throws {
+        for folder in ["in", "out"] { try FileManager.default.createDirectory(atPath: path(folder), withIntermediateDirectories: true) }
+        for (name, size) in [("a", "40x30"), ("b", "64x48")] {
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=\(size)", "-vf", "noise=alls=40", "-frames:v", "1", path("in/\(name).png")])
+            try ffmpeg(["-i", path("in/\(name).png"), "-vf", "negate", path("out/\(name).png")])
+        }
+        let cropped = try data(path("in"), path("out"), channels: 3, crop: 24, batch: 5)
+        for _ in 0..<3 {
+            let batch = try cropped.nextBatch()
+            XCTAssertEqual(batch.input.shape, Shape(5, 3, 24, 24))
+            XCTAssertEqual(zip(batch.input.array, batch.target.array).map { abs($0 + $1 - 1) }.max()!, 0, accuracy: 1e-6)
+        }
+        assertError(try data(path("in"), path("out"), channels: 3), code: ConvoyError.dataError, contains: ["b.png is 64×48", "40×30", "--crop"])
+    }
+
     // MARK: Order, split, streaming, resuming
 
     /// An epoch hands out every training frame exactly once; the validation frames are the last
