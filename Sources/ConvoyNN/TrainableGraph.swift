@@ -59,6 +59,10 @@ public final class TrainableGraph {
     private let live: [Bool]
     /// For each node, the indices of its parameters in `parameters`.
     private let parameterIndices: [[Int]]
+    /// For each node, whether it or a node before it has parameters, i.e. whether the gradient
+    /// of its output leads to any parameter (the input normalisation's does not, so the first
+    /// convolution skips its input gradient).
+    private let needsGradient: [Bool]
     private var activationStorages: [TensorStorage?]
     private var gradientStorages: [TensorStorage?]
     private var activations: [Tensor?]
@@ -118,6 +122,11 @@ public final class TrainableGraph {
         self.outputSources = outputSources
         self.live = live
         self.parameterIndices = parameterIndices
+        var needsGradient = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices {
+            needsGradient[index] = !parameterIndices[index].isEmpty || sources[index].contains { $0 >= 0 && needsGradient[$0] }
+        }
+        self.needsGradient = needsGradient
         activationStorages = Array(repeating: nil, count: nodes.count)
         gradientStorages = Array(repeating: nil, count: nodes.count)
         activations = Array(repeating: nil, count: nodes.count)
@@ -184,7 +193,8 @@ public final class TrainableGraph {
     }
 
     /// Runs the graph backwards from the gradients of the loss with respect to the outputs of
-    /// the last `forward`, adding to every parameter's `gradient`.
+    /// the last `forward`, adding to every parameter's `gradient`. Only gradients that lead to a
+    /// parameter are computed: nodes with no parameter at or before them are skipped.
     ///
     /// - Parameter outputGradients: one entry per output, in `outputs` order, shaped as that
     ///   output; `nil` for an output the loss does not use (its head is then skipped).
@@ -211,7 +221,7 @@ public final class TrainableGraph {
             gradients[index] = tensor
             return tensor
         }
-        for (position, source) in outputSources.enumerated() where source >= 0 {
+        for (position, source) in outputSources.enumerated() where source >= 0 && needsGradient[source] {
             guard let given = outputGradients[position] else { continue }
             let target = gradient(of: source)
             precondition(given.shape == target.shape,
@@ -220,12 +230,12 @@ public final class TrainableGraph {
             for i in 0..<target.count { to[i] += from[i] }
             reached[source] = true
         }
-        for index in nodes.indices.reversed() where live[index] && reached[index] {
+        for index in nodes.indices.reversed() where live[index] && reached[index] && needsGradient[index] {
             let outputGradient = gradients[index]!
             let output = activations[index]!
             let inputs = sources[index].map { $0 < 0 ? input : activations[$0]! }
             let inputGradients: [Tensor?] = sources[index].map { source in
-                guard source >= 0 else { return nil }
+                guard source >= 0, needsGradient[source] else { return nil }
                 reached[source] = true
                 return gradient(of: source)
             }

@@ -89,6 +89,26 @@ final class TrainingTests: XCTestCase {
         XCTAssertTrue(graph.parameters.allSatisfy { $0.gradient.array.allSatisfy { $0 == 0 } })
     }
 
+    func testOnlyGradientsThatReachAParameterAreComputed() throws {
+        // input -> before (no parameters) -> conv -> after; conv's input gradient leads nowhere.
+        let before = BackwardCounter(), after = BackwardCounter()
+        let conv = try Conv2d(weight: Tensor(shape: Shape(1, 1, 3, 3), values: [Float](repeating: 0.1, count: 9)), bias: nil, padding: (1, 1))
+        let graph = try TrainableGraph(nodes: [
+            .init(name: "before", operation: .layer(before), inputs: [Graph.inputName]),
+            .init(name: "conv", operation: .layer(conv), inputs: ["before"]),
+            .init(name: "after", operation: .layer(after), inputs: ["conv"]),
+        ], outputs: ["after", "before"])
+        let (input, target) = problem(kernel: [Float](repeating: 0, count: 9), seed: 8, size: 5, batch: 1)
+        let outputs = graph.forward(input, context: context)
+        let gradient = Tensor(shape: outputs[0].shape)
+        Loss.mse.evaluate(prediction: outputs[0], target: target, gradient: gradient)
+        graph.backward(outputGradients: [gradient, gradient], context: context)
+        XCTAssertEqual(after.backwardCalls, 1)
+        XCTAssertEqual(after.inputGradientRequests, 1, "conv has parameters: its output gradient is needed")
+        XCTAssertEqual(before.backwardCalls, 0, "nothing before 'before' has parameters")
+        XCTAssertTrue(graph.parameters[0].gradient.array.contains { $0 != 0 })
+    }
+
     func testLayerWithoutBackwardIsRefusedByName() throws {
         let weight = Tensor(shape: Shape(1), values: [1])
         let batchNorm = try BatchNorm2d(weight: weight, bias: Tensor(shape: Shape(1)), runningMean: Tensor(shape: Shape(1)),
