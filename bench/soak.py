@@ -6,6 +6,10 @@ ffmpeg's testsrc2 generator makes 640×360 rgb24 frames and pipes them, headerle
 
   long-raw   50,000 frames out as rawvideo on stdout, read as fast as they come;
   long-mp4   50,000 frames into an H.264 mp4 (libx264, the default encoder);
+  long-mkv   the same into matroska;
+  ffmpeg-mp4 ffmpeg itself doing the same (convolution filter, libx264, mp4), as a reference: an
+             mp4 muxer keeps its sample index in memory until the trailer, so any mp4 writer grows
+             a little with the length (not checked);
   slow       frames out as rawvideo on stdout into a reader that takes one frame every 20 ms
              (about 50 fps, far slower than Convoy), so only the bounded queues and the pipe's
              back-pressure keep Convoy from running ahead.
@@ -23,7 +27,7 @@ The figures go to bench/SOAK.md and replace the "## Soak" section of BENCHMARKS.
 copies bench/SOAK.md into the file it writes). Exit status 1 when a check fails.
 
 Environment: SOAK_FRAMES (default 50000), SOAK_SLOW_FRAMES (default 3000), SOAK_SLOW_DELAY
-(seconds per frame, default 0.02), SOAK_ONLY=long-raw,long-mp4,slow to run a subset.
+(seconds per frame, default 0.02), SOAK_ONLY=long-raw,long-mp4,long-mkv,ffmpeg-mp4,slow to run a subset.
 """
 import datetime
 import json
@@ -68,12 +72,21 @@ def high_water_mib(pid):
     raise RuntimeError(f"no VmHWM for {pid}")
 
 
-def run_case(frames, output, delay=0.0, marks=(EARLY,)):
-    """Runs generator | convoy [| reader]; returns the frames seen, VmHWM at each mark, the final
-    peak (ru_maxrss) and the wall time."""
+def ffmpeg_peer(output):
+    """ffmpeg doing the same job (a 3×3 Gaussian in RGB, libx264 into mp4), for comparison."""
+    gauss = "1 2 1 2 4 2 1 2 1"
+    return ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "rawvideo", "-pix_fmt", "rgb24",
+            "-s", f"{WIDTH}x{HEIGHT}", "-r", "30", "-i", "-", "-vf",
+            f"format=gbrp,convolution=0m={gauss}:1m={gauss}:2m={gauss}:0rdiv=1/16:1rdiv=1/16:2rdiv=1/16,format=yuv420p",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-progress", "pipe:2", "-nostats", "-y", output]
+
+
+def run_case(frames, command, to_stdout, delay=0.0, marks=(EARLY,)):
+    """Runs generator | command [| reader]; returns the frames seen, VmHWM at each mark, the final
+    peak (ru_maxrss) and the wall time. Frames are counted by the reader on stdout, else from the
+    progress lines on stderr (Convoy's --progress json, ffmpeg's -progress)."""
     feeder = subprocess.Popen(generator(frames), stdout=subprocess.PIPE)
-    to_stdout = output == "-"
-    process = subprocess.Popen(convoy(output), stdin=feeder.stdout,
+    process = subprocess.Popen(command, stdin=feeder.stdout,
                                stdout=subprocess.PIPE if to_stdout else subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL if to_stdout else subprocess.PIPE)
     feeder.stdout.close()
@@ -101,9 +114,12 @@ def run_case(frames, output, delay=0.0, marks=(EARLY,)):
         process.stdout.close()
     else:
         for line in process.stderr:
-            if not line.startswith(b"{"):
+            if line.startswith(b"{"):
+                seen = json.loads(line).get("frames", seen)
+            elif line.startswith(b"frame="):
+                seen = int(line.split(b"=", 1)[1])
+            else:
                 continue
-            seen = json.loads(line).get("frames", seen)
             while pending and seen >= pending[0]:
                 at_mark[pending.pop(0)] = (seen, high_water_mib(process.pid))
         process.stderr.close()
@@ -112,12 +128,12 @@ def run_case(frames, output, delay=0.0, marks=(EARLY,)):
     feeder.wait()
     code = os.waitstatus_to_exitcode(status)
     if code != 0 or feeder.returncode != 0:
-        raise RuntimeError(f"convoy exited {code}, ffmpeg {feeder.returncode}")
+        raise RuntimeError(f"{command[0]} exited {code}, ffmpeg {feeder.returncode}")
     return {"frames": seen, "marks": at_mark, "peak": usage.ru_maxrss / 1024, "seconds": elapsed}
 
 
-def pipeline_text(frames, output, reader):
-    text = shlex.join(generator(frames)) + " | " + shlex.join(convoy(output)).replace(str(ROOT) + "/", "")
+def pipeline_text(frames, command, reader):
+    text = shlex.join(generator(frames)) + " | " + shlex.join(command).replace(str(ROOT) + "/", "")
     return text + (f" | {reader}" if reader else "")
 
 
@@ -129,25 +145,31 @@ def main():
 
     marks = sorted({EARLY, SLOW_FRAMES, FRAMES // 5, FRAMES // 2} - {FRAMES})
     if wanted("long-raw"):
-        result = run_case(FRAMES, "-", marks=marks)
+        result = run_case(FRAMES, convoy("-"), True, marks=marks)
         early_frames, early = result["marks"][EARLY]
         fast_at_slow_count = result["marks"].get(SLOW_FRAMES, (None, None))[1]
-        rows.append(("long-raw", "rawvideo to stdout, read at once", result, early_frames, early))
-        commands.append(("long-raw", pipeline_text(FRAMES, "-", "soak.py's reader, taking each frame as it comes")))
-        print(f"long-raw: {result['frames']} frames in {result['seconds']:.0f} s; peak {early:.1f} MiB at "
-              f"{early_frames} frames, {result['peak']:.1f} MiB at {result['frames']}", flush=True)
+        rows.append(("long-raw", "Convoy: rawvideo to stdout, read at once", result, early_frames, early))
+        commands.append(("long-raw", pipeline_text(FRAMES, convoy("-"), "soak.py's reader, taking each frame as it comes")))
 
-    if wanted("long-mp4"):
+    files = [("long-mp4", "Convoy: H.264 (libx264 veryfast) into mp4", convoy, "soak.mp4"),
+             ("long-mkv", "Convoy: the same into matroska", convoy, "soak.mkv"),
+             ("ffmpeg-mp4", "ffmpeg itself, the same filter and encoder into mp4 (a reference, not checked)", ffmpeg_peer, "peer.mp4")]
+    for name, what, make, filename in files:
+        if not wanted(name):
+            continue
         with tempfile.TemporaryDirectory(prefix="convoy-soak-") as directory:
-            output = str(Path(directory) / "soak.mp4")
-            result = run_case(FRAMES, output, marks=marks)
-            early_frames, early = result["marks"][EARLY]
-        rows.append(("long-mp4", "H.264 mp4 file (libx264 veryfast)", result, early_frames, early))
-        commands.append(("long-mp4", pipeline_text(FRAMES, "/tmp/soak.mp4", None)))
-        print(f"long-mp4: {result['frames']} frames in {result['seconds']:.0f} s; peak {early:.1f} MiB at "
+            result = run_case(FRAMES, make(str(Path(directory) / filename)), False, marks=marks)
+        early_frames, early = result["marks"][EARLY]
+        rows.append((name, what, result, early_frames, early))
+        commands.append((name, pipeline_text(FRAMES, make(f"/tmp/{filename}"), None)))
+
+    for name, what, result, early_frames, early in rows:
+        print(f"{name}: {result['frames']} frames in {result['seconds']:.0f} s; peak {early:.1f} MiB at "
               f"{early_frames} frames, {result['peak']:.1f} MiB at {result['frames']}", flush=True)
 
     for name, what, result, early_frames, early in rows:
+        if name.startswith("ffmpeg"):
+            continue
         if result["frames"] != FRAMES:
             failures.append(f"{name}: {result['frames']} frames came out of {FRAMES}")
         growth = result["peak"] / early - 1
@@ -156,8 +178,8 @@ def main():
 
     slow = None
     if wanted("slow"):
-        slow = run_case(SLOW_FRAMES, "-", delay=SLOW_DELAY, marks=(EARLY,))
-        commands.append(("slow", pipeline_text(SLOW_FRAMES, "-", f"soak.py's reader, taking one frame every {SLOW_DELAY * 1000:.0f} ms")))
+        slow = run_case(SLOW_FRAMES, convoy("-"), True, delay=SLOW_DELAY, marks=(EARLY,))
+        commands.append(("slow", pipeline_text(SLOW_FRAMES, convoy("-"), f"soak.py's reader, taking one frame every {SLOW_DELAY * 1000:.0f} ms")))
         print(f"slow: {slow['frames']} frames in {slow['seconds']:.0f} s ({slow['frames'] / slow['seconds']:.1f} fps); "
               f"peak {slow['marks'][EARLY][1]:.1f} MiB at {slow['marks'][EARLY][0]} frames, {slow['peak']:.1f} MiB at end", flush=True)
         if slow["frames"] != SLOW_FRAMES:
@@ -206,6 +228,9 @@ def write_report(rows, slow, fast_at_slow_count, commands, failures):
     lines += ["", "Checks (each under 10%): " + ("all passed." if not failures else "; ".join(failures) + "."), "", "Commands:", ""]
     for name, text in commands:
         lines.append(f"- {name}: `{text}`")
+    notes = ROOT / "bench" / "SOAK-NOTES.md"  # hand-written findings, kept under the figures
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
     section = "\n".join(lines) + "\n"
     (ROOT / "bench" / "SOAK.md").write_text(section)
     report = ROOT / "BENCHMARKS.md"
