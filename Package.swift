@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
         .executable(name: "convoy", targets: ["ConvoyCLI"]),
         .executable(name: "edge-energy", targets: ["EdgeEnergy"]),
+        .executable(name: "convoy-bench", targets: ["ConvoyBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,10 @@ let package = Package(
         .executableTarget(
             name: "ConvoyCLI",
             dependencies: ["ConvoyPipeline", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "ConvoyBench",
+            dependencies: ["ConvoyFilters", "ConvoyNN", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline"], path: "Samples/EdgeEnergy"),
         .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),

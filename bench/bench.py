@@ -6,12 +6,20 @@ Inputs are made with ffmpeg's generators (testsrc2, 10 s, 30 fps, H.264) under b
 Python peers (PyAV + numpy + onnxruntime) run from bench/.venv, made here; when pip cannot
 reach its index those rows are skipped and the table says so.
 
-Environment: BENCH_REPEAT (default 3) runs of each command; BENCH_ONLY=name,name to run a subset.
+The "conv layers alone" rows time single convolution layers on random batches (8 frames of 1080p,
+2 threads): `convoy-bench` (Sources/ConvoyBench) against bench/conv_peer.py (onnxruntime), each
+printing one JSON line per case; the figures are the medians over the runs of each program's own
+median.
+
+Environment: BENCH_REPEAT (default 3) runs of each command; BENCH_ONLY=name,name to run a subset
+(`conv-layers` names all the conv rows). Rows a subset leaves out are copied, with their commands
+and the date they were measured, from the BENCHMARKS.md already there.
 """
 import datetime
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 import subprocess
@@ -23,9 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 VENV = ROOT / "bench" / ".venv"
 CONVOY = os.environ.get("CONVOY_BIN", str(ROOT / ".build" / "release" / "convoy"))
+CONVOY_BENCH = os.environ.get("CONVOY_BENCH_BIN", str(ROOT / ".build" / "release" / "convoy-bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-an"]
 GAUSS = "1 2 1 2 4 2 1 2 1"
+TODAY = datetime.date.today().isoformat()
+FILTER_GOAL_MS = 3.0  # issue 5, goal 3: the fixed RGB 3×3 filter within 3 ms per 1080p frame
 
 
 def make_input(name, size, seconds=10):
@@ -50,6 +61,15 @@ def python_peers():
     if result.returncode != 0:
         return None, "pip could not install numpy, onnx, onnxruntime and av: " + result.stderr.strip().splitlines()[-1:][0]
     return str(python), None
+
+
+def run_json(command):
+    """The JSON lines `command` prints, by their "name"."""
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} failed: {result.stderr.strip()[-500:]}")
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return {line["name"]: line for line in lines}
 
 
 def run(command):
@@ -93,13 +113,39 @@ def cases(python):
          [CONVOY, "features", sd_long, "--model", model, "-o", str(out / "cv-feats-long.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
          None),
     ]
+    return rows
+
+
+def conv_cases(python):
+    """Conv layers alone: (name, what, Convoy command, peer command or None)."""
+    shape = ["--batch", "8", "--width", "1920", "--height", "1080", "--threads", "2", "--repeat", "5"]
+    layers = [
+        ("conv-3-16", "conv 3→16, 3×3, pad 1, bias + ReLU", True),
+        ("conv-16-32", "conv 16→32, 3×3, pad 1, bias + ReLU", True),
+        ("depthwise-rgb", "depthwise 3×3 on RGB (3→3, groups 3, pad 1, bias)", True),
+        ("gaussian-direct", "fixed RGB 3×3 Gaussian, direct engine (PlaneStreamFilter, 8-bit planes)", False),
+        ("gaussian-im2col", "fixed RGB 3×3 Gaussian, im2col engine (FilterChain layer on [N·3, 1, H, W] Float32)", False),
+    ]
+    return [(name, what, [CONVOY_BENCH, "--case", name] + shape,
+             [python, str(ROOT / "bench" / "conv_peer.py"), "--case", name] + shape if peer and python else None)
+            for name, what, peer in layers]
+
+
+def selected(rows):
     only = os.environ.get("BENCH_ONLY")
-    return [row for row in rows if not only or row[0] in only.split(",")]
+    if not only:
+        return rows
+    names = set(only.split(","))
+    return [row for row in rows if row[0] in names or ("conv-layers" in names and row[0] in CONV_NAMES)]
+
+
+CONV_NAMES = {"conv-3-16", "conv-16-32", "depthwise-rgb", "gaussian-direct", "gaussian-im2col"}
 
 
 def main():
     python, reason = python_peers()
-    rows = cases(python)
+    all_rows, all_conv_rows = cases(python), conv_cases(python)
+    rows, conv_rows = selected(all_rows), selected(all_conv_rows)
     results = []
     for name, what, frames, convoy, peer in rows:
         times = {"convoy": [], "peer": []}
@@ -116,39 +162,130 @@ def main():
         results.append((name, what, convoy, peer, summary))
         line = f"{name}: " + ", ".join(f"{k} {v['fps']:.1f} fps ({v['rss']:.0f} MiB)" for k, v in summary.items())
         print(line, flush=True)
-    write_report(results, reason)
+    conv_results = []
+    for name, what, convoy, peer in conv_rows:
+        lines = {"convoy": [], "peer": []}
+        for _ in range(REPEAT):
+            for key, command in (("convoy", convoy), ("peer", peer)):
+                if command:
+                    lines[key].append(run_json(command)[name])
+        summary = {key: {"ms": statistics.median(line["ms_per_frame"] for line in values),
+                         "gflops": statistics.median(line["gflops"] for line in values),
+                         "runs": [line["ms_per_frame"] for line in values]}
+                   for key, values in lines.items() if values}
+        conv_results.append((name, what, convoy, peer, summary))
+        print(f"{name}: " + ", ".join(f"{k} {v['ms']:.1f} ms/frame ({v['gflops']:.1f} GFLOP/s)" for k, v in summary.items()),
+              flush=True)
+    write_report(results, conv_results, reason, [row[0] for row in all_rows], [row[0] for row in all_conv_rows])
 
 
-def write_report(results, skipped_reason):
+def previous_report():
+    """From the BENCHMARKS.md already there: its date, each case's table row and each case's
+    command block (its lines, with a "measured" line added when it had none)."""
+    path = ROOT / "BENCHMARKS.md"
+    if not path.exists():
+        return None, {}, {}
+    text = path.read_text()
+    found = re.search(r"Generated by `make bench` \(bench/bench.py\) on (\d{4}-\d{2}-\d{2})", text)
+    date = found.group(1) if found else "an earlier run"
+    rows, blocks, current = {}, {}, None
+    for line in text.splitlines():
+        if line.startswith("## ") and line != "## Commands":
+            current = None
+        row = re.match(r"\| ([a-z0-9-]+): ", line)
+        if row:
+            rows[row.group(1)] = line
+        block = re.match(r"- \*\*([a-z0-9-]+)\*\*$", line)
+        if block:
+            current = block.group(1)
+            blocks[current] = [line]
+        elif current and line.startswith("  - "):
+            blocks[current].append(line)
+        elif current:
+            current = None
+    for lines in blocks.values():
+        if not any(line.startswith("  - measured:") for line in lines):
+            lines.insert(1, f"  - measured: {date}")
+    return date, rows, blocks
+
+
+def command_block(name, convoy, peer, summary):
+    lines = [f"- **{name}**", f"  - measured: {TODAY}"]
+    if convoy:
+        lines.append(f"  - Convoy: `{shlex.join(convoy).replace(str(ROOT) + '/', '')}`")
+    if peer:
+        lines.append(f"  - peer: `{shlex.join(peer).replace(str(ROOT) + '/', '')}`")
+    for key, value in summary.items():
+        unit = "ms/frame" if "ms" in value else "s"
+        lines.append(f"  - {key} runs ({unit}): {value['runs']}")
+    return lines
+
+
+def write_report(results, conv_results, skipped_reason, order, conv_order):
+    previous_date, previous_rows, previous_blocks = previous_report()
+    measured = {result[0] for result in results + conv_results}
+    kept = [name for name in order + conv_order if name not in measured and name in previous_rows]
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
     lines = [
         "# Benchmarks",
         "",
-        f"Generated by `make bench` (bench/bench.py) on {datetime.date.today().isoformat()}: {os.cpu_count()} cores, {cpu}.",
+        f"Generated by `make bench` (bench/bench.py) on {TODAY}: {os.cpu_count()} cores, {cpu}.",
         f"Each command ran {REPEAT} times, alternating with its peer; figures are medians (frames per second over",
         "wall time, peak RSS). Inputs: testsrc2, 10 s, 30 fps, H.264, made by the script. Encoders on both sides:",
         "libx264, preset veryfast, CRF 20, yuv420p, no audio. The machines are shared: compare within one run.",
+    ]
+    if kept:
+        lines += [f"This run measured only {', '.join(sorted(measured))} (BENCH_ONLY); the other rows and their commands",
+                  f"are copied from the previous BENCHMARKS.md (each command block says when it was measured)."]
+    lines += [
         "",
         "| case | Convoy fps | peer fps | Convoy / peer | Convoy RSS MiB | peer RSS MiB |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+    cell = lambda v, key, fmt: format(v[key], fmt) if v else "—"
+    new_rows, blocks = {}, {}
     for name, what, convoy, peer, summary in results:
         c, p = summary.get("convoy"), summary.get("peer")
         ratio = f"{c['fps'] / p['fps']:.2f}×" if c and p else "—"
-        cell = lambda v, key, fmt: format(v[key], fmt) if v else "—"
-        lines.append(f"| {name}: {what} | {cell(c, 'fps', '.1f')} | {cell(p, 'fps', '.1f')} | {ratio} | "
-                     f"{cell(c, 'rss', '.0f')} | {cell(p, 'rss', '.0f')} |")
+        new_rows[name] = (f"| {name}: {what} | {cell(c, 'fps', '.1f')} | {cell(p, 'fps', '.1f')} | {ratio} | "
+                          f"{cell(c, 'rss', '.0f')} | {cell(p, 'rss', '.0f')} |")
+        blocks[name] = command_block(name, convoy, peer, summary)
+    for name, what, convoy, peer, summary in conv_results:
+        c, p = summary.get("convoy"), summary.get("peer")
+        if p:
+            goal = f"{c['gflops'] / p['gflops']:.2f}× onnxruntime's GFLOP/s (goal ≥ 1.0×)"
+        else:
+            goal = f"{c['ms']:.1f} ms/frame (goal ≤ {FILTER_GOAL_MS:g} ms: {'met' if c['ms'] <= FILTER_GOAL_MS else 'not met'})"
+        new_rows[name] = (f"| {name}: {what} | {cell(c, 'ms', '.1f')} | {cell(p, 'ms', '.1f')} | {cell(c, 'gflops', '.1f')} | "
+                          f"{cell(p, 'gflops', '.1f')} | {goal} |")
+        blocks[name] = command_block(name, convoy, peer, summary)
+    for name in kept:
+        new_rows[name] = previous_rows[name]
+        if name in previous_blocks:
+            blocks[name] = previous_blocks[name]
+    lines += [new_rows[name] for name in order if name in new_rows]
     if skipped_reason:
         lines += ["", f"Python peers skipped: {skipped_reason}"]
+    if any(name in new_rows for name in conv_order):
+        lines += [
+            "",
+            "## Conv layers alone",
+            "",
+            "Single layers on random Float32 batches of 8 frames of 1920×1080, 2 threads: `convoy-bench` (oneDNN",
+            "single-threaded in each of 2 workers that share the batch's tiles, as `convoy` runs) against onnxruntime",
+            "(bench/conv_peer.py, 2 intra-op threads, input and output bound once). Each program warms up once, then",
+            "times 5 whole batches and reports their median; the table gives the median of those over the runs.",
+            "GFLOP/s counts 2 FLOPs per multiply-add of the convolution, nothing else:",
+            "2 · outChannels · H · W · (inChannels / groups) · 3 · 3 per frame. The Gaussian rows have no peer; their",
+            "goal is a time per frame (the direct engine reads and writes 8-bit planes, the im2col one Float32).",
+            "",
+            "| case | Convoy ms/frame | onnxruntime ms/frame | Convoy GFLOP/s | onnxruntime GFLOP/s | Convoy / onnxruntime or goal |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
+        lines += [new_rows[name] for name in conv_order if name in new_rows]
     lines += ["", "## Commands", ""]
-    for name, what, convoy, peer, summary in results:
-        lines.append(f"- **{name}**")
-        if convoy:
-            lines.append(f"  - Convoy: `{shlex.join(convoy).replace(str(ROOT) + '/', '')}`")
-        if peer:
-            lines.append(f"  - peer: `{shlex.join(peer).replace(str(ROOT) + '/', '')}`")
-        for key, value in summary.items():
-            lines.append(f"  - {key} runs (s): {value['runs']}")
+    for name in order + conv_order:
+        lines += blocks.get(name, [])
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]

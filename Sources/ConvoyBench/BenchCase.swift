@@ -1,0 +1,40 @@
+import ArgumentParser
+
+/// One timed workload of `convoy-bench`: a convolution layer, or the fixed RGB 3×3 Gaussian
+/// through one of the two kernel engines.
+///
+/// FLOP count per frame (`flopsPerFrame`), multiply-adds counted as 2 FLOPs and nothing else
+/// (bias, ReLU, conversions and padding are free):
+///
+///     FLOP = 2 · outChannels · height · width · (inChannels / groups) · kernelHeight · kernelWidth
+///
+/// with the output the size of the input (3×3, stride 1, padding 1). The Gaussian filters the
+/// three planes of a frame: 2 · 3 · H · W · 9, as the depthwise layer.
+enum BenchCase: String, CaseIterable, ExpressibleByArgument {
+    /// Conv 3→16, 3×3, padding 1, bias, ReLU fused (`Conv2d(activation: .relu)`).
+    case conv3to16 = "conv-3-16"
+    /// Conv 16→32, 3×3, padding 1, bias, ReLU fused.
+    case conv16to32 = "conv-16-32"
+    /// Depthwise 3×3 on RGB: 3→3, groups 3, padding 1, bias, no activation.
+    case depthwiseRGB = "depthwise-rgb"
+    /// The fixed 3×3 Gaussian on the 8-bit R, G and B planes through `PlaneStreamFilter`.
+    case gaussianDirect = "gaussian-direct"
+    /// The same Gaussian as the per-plane layer `FilterChain.makeLayer()` on `[N·3, 1, H, W]`
+    /// Float32 (im2col + SGEMM).
+    case gaussianIm2col = "gaussian-im2col"
+
+    /// `(inChannels, outChannels, groups)` of the convolution the case runs.
+    var channels: (input: Int, output: Int, groups: Int) {
+        switch self {
+        case .conv3to16: return (3, 16, 1)
+        case .conv16to32: return (16, 32, 1)
+        case .depthwiseRGB, .gaussianDirect, .gaussianIm2col: return (3, 3, 3)
+        }
+    }
+
+    /// FLOPs per frame of `width`×`height` (see the type's comment for the formula).
+    func flopsPerFrame(width: Int, height: Int) -> Double {
+        let (input, output, groups) = channels
+        return 2 * Double(output) * Double(height) * Double(width) * Double(input / groups) * 9
+    }
+}

@@ -1,0 +1,83 @@
+import ConvoyFilters
+import ConvoyNN
+import ConvoyTensor
+import Dispatch
+import Foundation
+
+/// The inputs, layer and context of one case, made once; `run()` processes one whole batch.
+final class BenchWorkload {
+    /// Processes the batch once (the part that is timed).
+    let run: () -> Void
+
+    /// Builds `benchCase` for `batch` random frames of `width`×`height` with `threads` workers.
+    ///
+    /// The convolutions run as `ConvoyPipeline`'s compute thread runs them: oneDNN kept to one
+    /// thread per caller, the tiles shared among `threads` workers (`ExecutionContext`). The direct
+    /// Gaussian shares the batch's 8-bit planes among `threads` workers, one `PlaneStreamFilter`
+    /// each, as `KernelProcessor` does.
+    init(_ benchCase: BenchCase, batch: Int, width: Int, height: Int, threads: Int) throws {
+        OneDNNMatrixMultiplier.setThreadCount(1)
+        let context = ExecutionContext(threads: threads)
+        var random = SplitMix64(seed: 0xC0_4B07)
+        let (inChannels, outChannels, groups) = benchCase.channels
+        switch benchCase {
+        case .conv3to16, .conv16to32, .depthwiseRGB:
+            // Weights uniform in ±1/sqrt(fan-in), inputs uniform in 0…1 (as normalised frames).
+            let fanIn = inChannels / groups * 9
+            let bound = 1 / Float(fanIn).squareRoot()
+            let weight = Tensor(shape: Shape(outChannels, inChannels / groups, 3, 3))
+            BenchWorkload.fill(weight, range: -bound...bound, random: &random)
+            let bias = Tensor(shape: Shape(outChannels))
+            BenchWorkload.fill(bias, range: -bound...bound, random: &random)
+            let layer = try Conv2d(weight: weight, bias: bias, padding: (1, 1), groups: groups,
+                                   activation: benchCase == .depthwiseRGB ? .none : .relu)
+            let input = Tensor(shape: Shape(batch, inChannels, height, width))
+            BenchWorkload.fill(input, range: 0...1, random: &random)
+            let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
+            run = { layer.forward(input, into: output, context: context) }
+        case .gaussianIm2col:
+            let layer = try BenchWorkload.gaussian.makeLayer()
+            let planes = Tensor(shape: Shape(batch * 3, 1, height, width))
+            BenchWorkload.fill(planes, range: 0...1, random: &random)
+            let output = Tensor(shape: try layer.validatedOutputShape(for: planes.shape))
+            run = { layer.forward(planes, into: output, context: context) }
+        case .gaussianDirect:
+            let tasks = batch * 3
+            let planeSize = width * height
+            let samples = UnsafeMutablePointer<UInt8>.allocate(capacity: tasks * planeSize)
+            let raw = UnsafeMutableRawBufferPointer(start: samples, count: tasks * planeSize)
+            for index in raw.indices { raw[index] = UInt8(truncatingIfNeeded: random.next()) }
+            let filters = (0..<threads).map { _ in PlaneStreamFilter(chain: BenchWorkload.gaussian) }
+            let workers = max(1, min(threads, tasks))
+            run = {
+                let next = NSLock()
+                var taken = 0
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let filter = filters[worker]
+                    while true {
+                        next.lock()
+                        let task = taken
+                        taken += 1
+                        next.unlock()
+                        guard task < tasks else { return }
+                        filter.apply(to: UnsafeMutableRawPointer(samples + task * planeSize), width: width, height: height,
+                                     stride: width, bytesPerSample: 1, maxLevel: 255)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The fixed filter of the Gaussian cases: `convoy filter --kernel gaussian` (the default
+    /// binomial 3×3, border replicate).
+    static let gaussian = FilterChain(kernels: [BuiltInKernel.gaussian.defaultKernel], border: .replicate)
+
+    /// Fills `tensor` with values uniform in `range`.
+    private static func fill(_ tensor: Tensor, range: ClosedRange<Float>, random: inout SplitMix64) {
+        let pointer = tensor.pointer
+        let scale = (range.upperBound - range.lowerBound) / Float(1 << 24)
+        for index in 0..<tensor.count {
+            pointer[index] = range.lowerBound + Float(random.next() >> 40) * scale
+        }
+    }
+}

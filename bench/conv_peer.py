@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The peer of `convoy-bench` (Sources/ConvoyBench): onnxruntime with 2 intra-op threads runs the
+same convolution layers on the same shapes and batch, random Float32 inputs, and prints one JSON
+line per case: the median milliseconds per frame and GFLOP/s.
+
+Usage: conv_peer.py [--case NAME ...] [--batch 8] [--width 1920] [--height 1080] [--threads 2] [--repeat 5]
+
+Cases (as convoy-bench's): conv-3-16 and conv-16-32 are Conv (3×3, pads 1, bias) + Relu;
+depthwise-rgb is a Conv 3→3 with group 3 (3×3, pads 1, bias), no activation. Each case runs once
+to warm up, then `--repeat` timed runs of one whole batch, input and output bound once with
+IOBinding (no output allocated per run, as convoy-bench reuses its tensors).
+
+FLOPs per frame, multiply-adds counted as 2 and nothing else (as convoy-bench counts them):
+2 · outChannels · H · W · (inChannels / groups) · 3 · 3.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import numpy as np
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+# name: (inChannels, outChannels, groups, relu)
+CASES = {
+    "conv-3-16": (3, 16, 1, True),
+    "conv-16-32": (16, 32, 1, True),
+    "depthwise-rgb": (3, 3, 3, False),
+}
+
+
+def build_model(in_channels, out_channels, groups, relu, rng):
+    fan_in = in_channels // groups * 9
+    bound = 1 / np.sqrt(fan_in)
+    weight = rng.uniform(-bound, bound, (out_channels, in_channels // groups, 3, 3)).astype(np.float32)
+    bias = rng.uniform(-bound, bound, out_channels).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["input", "weight", "bias"], ["conv"], kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                              group=groups)]
+    output = "conv"
+    if relu:
+        nodes.append(helper.make_node("Relu", ["conv"], ["relu"]))
+        output = "relu"
+    graph = helper.make_graph(nodes, "layer", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", in_channels, "H", "W"])],
+                              [helper.make_tensor_value_info(output, TensorProto.FLOAT, None)],
+                              [numpy_helper.from_array(weight, "weight"), numpy_helper.from_array(bias, "bias")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", action="append", choices=sorted(CASES), help="a case to run (repeatable); all when omitted")
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1080)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0xC04B07)
+    for name in args.case or list(CASES):
+        in_channels, out_channels, groups, relu = CASES[name]
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = args.threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(build_model(in_channels, out_channels, groups, relu, rng).SerializeToString(),
+                                       options, providers=["CPUExecutionProvider"])
+        batch = rng.random((args.batch, in_channels, args.height, args.width), dtype=np.float32)
+        # Input and output bound once (as convoy-bench reuses its tensors): the timed runs
+        # compute into the same output array without allocating it again.
+        output = np.empty((args.batch, out_channels, args.height, args.width), dtype=np.float32)
+        binding = session.io_binding()
+        binding.bind_cpu_input("input", batch)
+        binding.bind_output(session.get_outputs()[0].name, "cpu", 0, np.float32, output.shape, output.ctypes.data)
+        session.run_with_iobinding(binding)
+        seconds = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            session.run_with_iobinding(binding)
+            seconds.append(time.perf_counter() - start)
+        flop_per_frame = 2 * out_channels * args.height * args.width * (in_channels // groups) * 9
+        median = statistics.median(seconds)
+        print(json.dumps({"batch": args.batch, "flop_per_frame": flop_per_frame,
+                          "gflops": round(flop_per_frame * args.batch / median / 1e9, 1), "height": args.height,
+                          "ms_per_frame": round(median * 1000 / args.batch, 3), "name": name,
+                          "runs_ms_per_frame": [round(s * 1000 / args.batch, 3) for s in seconds],
+                          "threads": args.threads, "width": args.width}, sort_keys=True), flush=True)
+        del session, binding, batch, output
+
+
+main()
