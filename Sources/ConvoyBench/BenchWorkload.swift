@@ -50,19 +50,10 @@ final class BenchWorkload {
             let filters = (0..<threads).map { _ in PlaneStreamFilter(chain: BenchWorkload.gaussian) }
             let workers = max(1, min(threads, tasks))
             run = {
-                let next = NSLock()
-                var taken = 0
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let filter = filters[worker]
-                    while true {
-                        next.lock()
-                        let task = taken
-                        taken += 1
-                        next.unlock()
-                        guard task < tasks else { return }
-                        filter.apply(to: UnsafeMutableRawPointer(samples + task * planeSize), width: width, height: height,
-                                     stride: width, bytesPerSample: 1, maxLevel: 255)
-                    }
+                // As KernelProcessor's direct engine: the planes shared through a TaskQueue.
+                TaskQueue.run(tasks: tasks, workers: workers) { worker, task in
+                    filters[worker].apply(to: UnsafeMutableRawPointer(samples + task * planeSize), width: width, height: height,
+                                          stride: width, bytesPerSample: 1, maxLevel: 255)
                 }
             }
         }

@@ -40,7 +40,7 @@ extension ExecutionContext {
     /// Work below this many elements runs on the calling thread alone: waking workers costs more.
     static let minimumParallelElements = 1 << 15
 
-    /// Runs `body(task)` for every `task` in `0 ..< tasks`, shared round-robin among up to
+    /// Runs `body(task)` for every `task` in `0 ..< tasks`, taken in turn (`TaskQueue`) by up to
     /// `workspaces.count` threads when the whole job touches at least `minimumParallelElements`
     /// elements (`elements`), and on the calling thread otherwise.
     ///
@@ -53,13 +53,7 @@ extension ExecutionContext {
             }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var task = worker
-            while task < tasks {
-                body(task)
-                task += workers
-            }
-        }
+        TaskQueue.run(tasks: tasks, workers: workers) { _, task in body(task) }
     }
 
     /// Runs `body(range)` over `0 ..< count` cut into contiguous chunks, in parallel as

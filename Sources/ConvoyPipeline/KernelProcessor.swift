@@ -91,23 +91,12 @@ public final class KernelProcessor: FrameProcessor {
     /// tasks in turn, each with its own filter.
     private func filterDirectly(_ images: [PlanarImage], workers: Int) {
         let planes = streamPlanes
-        let tasks = images.count * planes.count
-        let next = NSLock()
-        var taken = 0
         let filters = streamFilters
-        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, tasks))) { worker in
-            let filter = filters[worker]
-            while true {
-                next.lock()
-                let task = taken
-                taken += 1
-                next.unlock()
-                guard task < tasks else { return }
-                let image = images[task / planes.count], index = planes[task % planes.count]
-                let plane = image.planes[index]
-                filter.apply(to: UnsafeMutableRawPointer(image.plane(index)), width: plane.width, height: plane.height,
-                             stride: plane.stride, bytesPerSample: image.bytesPerSample, maxLevel: image.maxLevel)
-            }
+        TaskQueue.run(tasks: images.count * planes.count, workers: workers) { worker, task in
+            let image = images[task / planes.count], index = planes[task % planes.count]
+            let plane = image.planes[index]
+            filters[worker].apply(to: UnsafeMutableRawPointer(image.plane(index)), width: plane.width, height: plane.height,
+                                  stride: plane.stride, bytesPerSample: image.bytesPerSample, maxLevel: image.maxLevel)
         }
     }
 }

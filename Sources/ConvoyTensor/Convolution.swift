@@ -89,28 +89,17 @@ public enum Convolution {
         let tasks = geometry.batch * geometry.groups * tilesPerGroup
         let workers = min(workspaces.count, tasks)
 
-        let run = { (worker: Int) in
-            let workspace = workspaces[worker]
-            let columns: UnsafeMutablePointer<Float>? = pointwise ? nil : workspace.floats(k * tile)
-            var task = worker
-            while task < tasks {
-                let tileIndex = task % tilesPerGroup
-                let group = (task / tilesPerGroup) % geometry.groups
-                let n = task / (tilesPerGroup * geometry.groups)
-                let tileStart = tileIndex * tile
-                convolveTile(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
-                             n: n, group: group, tileStart: tileStart, tileN: min(tile, columnsPerImage - tileStart),
-                             columns: columns, gemm: gemm, activation: activation)
-                task += workers
-            }
-        }
-        if workers <= 1 {
-            run(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                gemm.prepareWorkerThread()
-                run(worker)
-            }
+        // Workers take tiles from a shared queue: with tiles dealt in advance, a worker whose core
+        // another process took held back its whole share.
+        TaskQueue.run(tasks: tasks, workers: workers, prepare: { _ in if workers > 1 { gemm.prepareWorkerThread() } }) { worker, task in
+            let columns: UnsafeMutablePointer<Float>? = pointwise ? nil : workspaces[worker].floats(k * tile)
+            let tileIndex = task % tilesPerGroup
+            let group = (task / tilesPerGroup) % geometry.groups
+            let n = task / (tilesPerGroup * geometry.groups)
+            let tileStart = tileIndex * tile
+            convolveTile(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
+                         n: n, group: group, tileStart: tileStart, tileN: min(tile, columnsPerImage - tileStart),
+                         columns: columns, gemm: gemm, activation: activation)
         }
     }
 
