@@ -1,32 +1,36 @@
-/// The seeded random number generator that picks training samples (SplitMix64).
+import ConvoyTensor
+
+/// The seeded random number generator that picks training samples: ConvoyTensor's `SplitMix64`
+/// with independent streams per seed and a portable bounded draw.
 ///
-/// Its whole state is one `UInt64`, so a checkpoint can store it and a resumed run can check it.
+/// Its whole state is one `UInt64` (the underlying `SplitMix64`'s), so a checkpoint can store it
+/// and a resumed run can check it.
 /// `below(_:)` draws with its own rejection rule rather than the standard library's
 /// `random(in:using:)`, whose algorithm may change between Swift versions: the same seed gives the
 /// same draws on every build.
 public struct SampleGenerator: RandomNumberGenerator, Equatable, Sendable {
+    /// The generator drawing the bits.
+    private var bits: SplitMix64
+
     /// The generator's entire state.
-    public private(set) var state: UInt64
+    public var state: UInt64 { bits.state }
 
     /// A generator for `seed`; a different `stream` gives an independent sequence from the same seed
     /// (data order, crops and validation windows each take their own stream).
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var first = SampleGenerator(state: seed)
-        var second = SampleGenerator(state: first.next() ^ (stream &* 0xD1B5_4A32_D192_ED03))
-        state = second.next()
+        var first = SplitMix64(state: seed)
+        var second = SplitMix64(state: first.next() ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        bits = SplitMix64(state: second.next())
     }
 
     /// A generator continuing from `state` (as read back from a checkpoint).
     public init(state: UInt64) {
-        self.state = state
+        bits = SplitMix64(state: state)
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        bits.next()
     }
 
     /// A uniform integer in `0 ..< bound` (`bound` ≥ 1), by rejection of the biased top range.

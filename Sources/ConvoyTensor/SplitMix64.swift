@@ -1,12 +1,23 @@
 /// A small, fast, seedable random number generator (SplitMix64): the same seed gives the same
 /// sequence on every machine, so seeded runs (weight initialisation, shuffling, crops) repeat
 /// exactly.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+///
+/// Its whole state is one `UInt64`: reading `state` and later building `SplitMix64(state:)` from it
+/// continues the sequence exactly where it stopped (checkpoints rely on this). Two generators are
+/// equal when their states are, that is when they will draw the same sequence.
+public struct SplitMix64: RandomNumberGenerator, Equatable, Sendable {
+    /// The generator's entire state: the counter that each `next()` advances before mixing.
+    public private(set) var state: UInt64
 
     /// Creates a generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         state = seed
+    }
+
+    /// Creates a generator continuing from `state`, as read earlier from another generator's
+    /// `state`; its next draw is the one that generator would have made next.
+    public init(state: UInt64) {
+        self.state = state
     }
 
     /// The next 64 random bits.
