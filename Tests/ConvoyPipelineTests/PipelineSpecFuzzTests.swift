@@ -1,4 +1,5 @@
 import ConvoyPipeline
+import ConvoyTensor
 import Foundation
 import XCTest
 
