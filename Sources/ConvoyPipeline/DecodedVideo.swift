@@ -10,12 +10,13 @@ final class DecodedVideo {
     private let stage = DispatchGroup()
     private let failure: StageFailure
 
-    /// Opens `name` and starts decoding it into `space`'s working planes.
+    /// Opens `name` and starts decoding it into `space`'s working planes, turned upright as the
+    /// stream's display matrix says unless `autorotate` is off.
     ///
     /// - Throws: `ConvoyError` naming the file when it is missing or not a video.
-    init(_ name: String, space: FilterSpace, threads: Int, depth: Int = 4) throws {
+    init(_ name: String, space: FilterSpace, threads: Int, depth: Int = 4, autorotate: Bool = true) throws {
         self.name = name
-        source = try DecodeStage(input: name, space: space, threads: threads)
+        source = try DecodeStage(input: name, space: space, threads: threads, autorotate: autorotate)
         let queue = BoundedQueue<PlanarImage>(depth: depth)
         self.queue = queue
         failure = StageFailure { queue.cancel() }
@@ -32,6 +33,9 @@ final class DecodedVideo {
 
     var width: Int { source.width }
     var height: Int { source.height }
+
+    /// An empty image in the working format, to size buffers the frames will fill.
+    func makeImage() -> PlanarImage { source.makeImage() }
 
     /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
     /// timestamps may be and still name the same moment.
