@@ -17,15 +17,7 @@ extension AvgPool2d: DifferentiableLayer {
             var dy = outputGradient.pointer + plane * outputPlane
             for row in rows {
                 for column in columns {
-                    let divisor: Int
-                    if let divisorOverride = divisorOverride {
-                        divisor = divisorOverride
-                    } else if countIncludePad {
-                        divisor = row.padded * column.padded
-                    } else {
-                        divisor = (row.end - row.start) * (column.end - column.start)
-                    }
-                    let share = dy.pointee / Float(max(divisor, 1))
+                    let share = dy.pointee / divisor(row: row, column: column)
                     for y in row.start..<row.end {
                         for x in column.start..<column.end {
                             into[y * inputWidth + x] += share

@@ -85,15 +85,7 @@ public final class AvgPool2d: Layer {
         var divisors = [Float](repeating: 1, count: shape.h * shape.w)
         for (i, row) in rows.enumerated() {
             for (j, column) in columns.enumerated() {
-                let divisor: Int
-                if let divisorOverride = divisorOverride {
-                    divisor = divisorOverride
-                } else if countIncludePad {
-                    divisor = row.padded * column.padded
-                } else {
-                    divisor = (row.end - row.start) * (column.end - column.start)
-                }
-                divisors[i * shape.w + j] = Float(max(divisor, 1))
+                divisors[i * shape.w + j] = divisor(row: row, column: column)
             }
         }
         let inputWidth = input.shape.w
@@ -125,5 +117,19 @@ public final class AvgPool2d: Layer {
                 }
             }
         }
+    }
+
+    /// The divisor of the window spanning `row` × `column` (spans as `PoolingWindow.spans` gives
+    /// them), by the rule in the type's description; at least 1.
+    func divisor(row: (start: Int, end: Int, padded: Int), column: (start: Int, end: Int, padded: Int)) -> Float {
+        let divisor: Int
+        if let divisorOverride = divisorOverride {
+            divisor = divisorOverride
+        } else if countIncludePad {
+            divisor = row.padded * column.padded
+        } else {
+            divisor = (row.end - row.start) * (column.end - column.start)
+        }
+        return Float(max(divisor, 1))
     }
 }
