@@ -89,6 +89,13 @@ final class PlaneStreamFilterTests: XCTestCase {
         }
     }
 
+    func testOuterProductKernelsRunInTwoPasses() throws {
+        let chain = try FilterChain(specs: ["gaussian", "box:size=5", "sobel-x", "[1 2 1]", "sharpen", "emboss", "sobel",
+                                            "gaussian:size=5,sigma=1.3"], border: .replicate)
+        XCTAssertEqual(PlaneStreamFilter(chain: chain).separableKernels, [true, true, true, false, false, false, false, true],
+                       "1-row kernels and gradient pairs run as they are; sharpen and emboss are not outer products")
+    }
+
     func testEmptyChainLeavesThePlaneAsItIs() throws {
         let filter = PlaneStreamFilter(chain: FilterChain(kernels: [], border: .replicate))
         var samples: [UInt8] = [1, 2, 3, 4, 5, 6]
