@@ -124,15 +124,7 @@ public final class Graph {
 
         // Liveness: a node runs when an output depends on it; its buffer is free once the last
         // node reading it has run (never, for outputs).
-        var live = [Bool](repeating: false, count: nodes.count)
-        for source in outputSources where source >= 0 {
-            live[source] = true
-        }
-        for index in nodes.indices.reversed() where live[index] {
-            for source in sources[index] where source >= 0 {
-                live[source] = true
-            }
-        }
+        let live = Graph.liveNodes(sources: sources, outputSources: outputSources)
         var lastReader = [Int](repeating: -1, count: nodes.count)
         for index in nodes.indices where live[index] {
             for source in sources[index] where source >= 0 {
@@ -252,5 +244,22 @@ public final class Graph {
             tensors[index] = output
         }
         return outputSources.map { $0 < 0 ? input : tensors[$0]! }
+    }
+}
+
+extension Graph {
+    /// For each node, whether an output depends on it: `sources[i]` are node `i`'s input nodes
+    /// (-1 for the graph's input), `outputSources` the outputs' nodes, nodes in execution order.
+    static func liveNodes(sources: [[Int]], outputSources: [Int]) -> [Bool] {
+        var live = [Bool](repeating: false, count: sources.count)
+        for source in outputSources where source >= 0 {
+            live[source] = true
+        }
+        for index in sources.indices.reversed() where live[index] {
+            for source in sources[index] where source >= 0 {
+                live[source] = true
+            }
+        }
+        return live
     }
 }

@@ -106,15 +106,7 @@ public final class TrainableGraph {
             parameterIndices.append(own)
         }
         let outputSources = outputs.map { $0 == Graph.inputName ? -1 : indices[$0]! }
-        var live = [Bool](repeating: false, count: nodes.count)
-        for source in outputSources where source >= 0 {
-            live[source] = true
-        }
-        for index in nodes.indices.reversed() where live[index] {
-            for source in sources[index] where source >= 0 {
-                live[source] = true
-            }
-        }
+        let live = Graph.liveNodes(sources: sources, outputSources: outputSources)
         self.nodes = nodes
         self.outputs = outputs
         self.parameters = parameters
