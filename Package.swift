@@ -23,7 +23,6 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
-        .systemLibrary(name: "CMalloc"),
         .target(name: "ConvoyTensor", dependencies: ["CDNNL"]),
         .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"]),
         .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"]),
@@ -38,7 +37,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ConvoyCLI",
-            dependencies: ["ConvoyPipeline", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ConvoyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "ConvoyBench",

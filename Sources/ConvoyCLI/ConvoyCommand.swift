@@ -16,9 +16,4 @@ struct ConvoyCommand: ParsableCommand {
                       TrainCommand.self,
                       KernelsCommand.self, ProbeCommand.self]
     )
-
-    static func main() {
-        HeapSettings.keepLargeBlocks()
-        main(nil)
-    }
 }

@@ -35,18 +35,36 @@ public final class Scaler {
 
     /// Converts `image` into a new frame of `width`×`height` in `pixelFormat`.
     public func convert(_ image: PlanarImage, width: Int, height: Int, pixelFormat: AVPixelFormat) throws -> Frame {
+        let frame = Frame()
+        try convert(image, width: width, height: height, pixelFormat: pixelFormat, reusing: frame)
+        return frame
+    }
+
+    /// Converts `image` into `frame` as `convert(_:width:height:pixelFormat:)` does, reusing the
+    /// frame's buffer when it has one of that size and format that nobody else references (an
+    /// encoder that still holds it gets a fresh buffer, `av_frame_make_writable`). Frame
+    /// properties other than the picture's are reset.
+    public func convert(_ image: PlanarImage, width: Int, height: Int, pixelFormat: AVPixelFormat, reusing frame: Frame) throws {
+        let pointer = frame.pointer
+        let fits = pointer.pointee.buf.0 != nil && pointer.pointee.width == Int32(width)
+            && pointer.pointee.height == Int32(height) && pointer.pointee.format == pixelFormat.rawValue
+        if fits {
+            try check(av_frame_make_writable(pointer), "av_frame_make_writable")
+            pointer.pointee.pts = convoy_nopts_value()
+            pointer.pointee.pkt_duration = 0
+        } else {
+            av_frame_unref(pointer)
+            pointer.pointee.width = Int32(width)
+            pointer.pointee.height = Int32(height)
+            pointer.pointee.format = pixelFormat.rawValue
+            try check(av_frame_get_buffer(pointer, 0), "av_frame_get_buffer")
+        }
         let sws = try prepare(source: (Int32(image.width), Int32(image.height), image.pixelFormat),
                               destination: (Int32(width), Int32(height), pixelFormat))
-        let frame = Frame()
-        frame.pointer.pointee.width = Int32(width)
-        frame.pointer.pointee.height = Int32(height)
-        frame.pointer.pointee.format = pixelFormat.rawValue
-        try check(av_frame_get_buffer(frame.pointer, 0), "av_frame_get_buffer")
         let (pointers, strides) = image.ffmpegPlanes()
         let source: [UnsafePointer<UInt8>?] = pointers.map { UnsafePointer($0) }
-        let destination = frame.pointer
-        let result = withUnsafeMutablePointer(to: &destination.pointee.data) { data in
-            withUnsafeMutablePointer(to: &destination.pointee.linesize) { lines in
+        let result = withUnsafeMutablePointer(to: &pointer.pointee.data) { data in
+            withUnsafeMutablePointer(to: &pointer.pointee.linesize) { lines in
                 data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { destinationData in
                     lines.withMemoryRebound(to: Int32.self, capacity: 8) { destinationLines in
                         sws_scale(sws, source, strides, 0, Int32(image.height), destinationData, destinationLines)
@@ -55,7 +73,6 @@ public final class Scaler {
             }
         }
         try check(result, "sws_scale")
-        return frame
     }
 
     /// Scales and converts `image` into `destination` (any size and planar 8-bit format).

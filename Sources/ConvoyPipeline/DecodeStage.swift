@@ -16,6 +16,8 @@ final class DecodeStage {
     let framePeriod: Int64
     /// Make the first damaged packet or frame an error instead of skipping or concealing it.
     var strict = false
+    /// Where decoded pictures' images come from, when the consumer hands them back.
+    var pool: ImagePool?
 
     /// For raw input: the bytes of one frame (a shorter last packet is a cut-off frame).
     let rawFrameSize: Int?
@@ -100,7 +102,7 @@ final class DecodeStage {
                     last = stamp
                     index += 1
                     guard (index - 1) % every == 0 else { continue }
-                    let image = makeImage()
+                    let image = pool?.take() ?? makeImage()
                     if let stored {
                         try scaler.convert(frame, into: stored)
                         orientation.apply(stored, into: image)

@@ -9,6 +9,8 @@ final class VideoStreamWriter {
     private let scaler: Scaler
     private let width: Int, height: Int
     private var durations = PacketDurations()
+    /// The picture sent to the encoder, its buffer reused from frame to frame.
+    private let frame = Frame()
 
     init(encoder: VideoEncoder, output: OutputFile, color: ColorProperties, width: Int, height: Int) {
         self.encoder = encoder
@@ -20,7 +22,7 @@ final class VideoStreamWriter {
 
     /// Encodes `picture` at `pts` (in the source stream's time base), lasting `duration`.
     func write(_ picture: PlanarImage, pts: Int64, duration: Int64) throws {
-        let frame = try scaler.convert(picture, width: width, height: height, pixelFormat: encoder.pixelFormat)
+        try scaler.convert(picture, width: width, height: height, pixelFormat: encoder.pixelFormat, reusing: frame)
         frame.pointer.pointee.pts = pts
         durations.sent(pts: pts, duration: duration)
         try encoder.encode(frame, write: writePacket)

@@ -5,11 +5,11 @@ import XCTest
 /// far (exit 130 / 143); a second aborts at once and leaves no output and no temporary file.
 final class InterruptTests: ConvoyTestCase {
     /// Starts `convoy filter` on a long clip and returns once its temporary output exists.
-    private func startLongRun(output: String) throws -> (process: Process, total: Int) {
+    private func startLongRun(output: String, extra: [String] = []) throws -> (process: Process, total: Int) {
         let input = try makeClip("long.mp4", size: "640x360", rate: "30", duration: 20, audio: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.convoy)
-        process.arguments = ["filter", input, "-o", output, "--kernel", "gaussian:sigma=2", "-q"]
+        process.arguments = ["filter", input, "-o", output, "--kernel", "gaussian:sigma=2", "-q"] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -45,7 +45,10 @@ final class InterruptTests: ConvoyTestCase {
 
     func testSecondCtrlCAbortsAndRemovesTheTemporaryOutput() throws {
         let output = path("aborted.mp4")
-        let (process, _) = try startLongRun(output: output)
+        // x264's slowest preset holds dozens of frames in its lookahead, so finishing after the
+        // first Ctrl-C takes long enough for the second to arrive while the output is unfinished
+        // (with the fast default, the frames in flight are done within the 50 ms).
+        let (process, _) = try startLongRun(output: output, extra: ["--preset", "veryslow"])
         kill(process.processIdentifier, SIGINT)
         Thread.sleep(forTimeInterval: 0.05)
         kill(process.processIdentifier, SIGINT)
