@@ -1,3 +1,4 @@
+import ConvoyTensor
 import ConvoyFilters
 import XCTest
 
