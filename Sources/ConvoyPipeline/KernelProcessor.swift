@@ -19,6 +19,9 @@ public final class KernelProcessor: FrameProcessor {
     public let chain: FilterChain?
     /// Which engine runs the kernels.
     public var engine: KernelEngine = .auto
+    /// The engine `prepare` chose (`.direct` or `.im2col`); nil before it runs.
+    public var activeEngine: KernelEngine? { prepared ? (streamFilters.isEmpty ? .im2col : .direct) : nil }
+    private var prepared = false
     private let makeLayer: () throws -> Layer
     private var groups: [(batcher: FrameBatcher, layer: Layer, result: Tensor?)] = []
     /// One direct filter per worker thread, when the direct engine runs.
@@ -46,6 +49,7 @@ public final class KernelProcessor: FrameProcessor {
 
     public func prepare(layout: [PlanarImage.Plane], batch: Int) throws {
         streamFilters = []
+        prepared = true
         let selected = space == .luma ? [0] : Array(layout.indices)
         if engine != .im2col, let chain {
             let probe = PlaneStreamFilter(chain: chain)
