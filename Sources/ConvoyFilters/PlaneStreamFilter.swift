@@ -29,7 +29,7 @@ public final class PlaneStreamFilter {
 
     /// For each kernel of the chain, whether it runs as two passes (across, then down) because
     /// its matrix is an outer product of two vectors.
-    public var separableKernels: [Bool] { stages.map { $0.separable != nil } }
+    public var separableKernels: [Bool] { stages.map(\.separable) }
 
     /// Whether this path can filter a `width`×`height` plane: every kernel fits inside it, so its
     /// reads beyond the edges fold back no further than its own window.

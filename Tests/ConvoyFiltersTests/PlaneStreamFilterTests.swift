@@ -9,15 +9,26 @@ final class PlaneStreamFilterTests: XCTestCase {
     private let chains: [[String]] = [
         ["gaussian"], ["box:size=5"], ["sobel"], ["sharpen"], ["emboss:bias=0.5"], ["laplacian"],
         ["[1 2 3]/6"], ["[1; 2; 1]/4"], ["gaussian:size=7,sigma=2"], ["identity"],
-        ["gaussian", "sobel", "[1 0 -1]"], ["box", "sharpen"],
+        ["gaussian", "sobel", "[1 0 -1]"], ["box", "sharpen"], ["prewitt"],
     ]
+
+    /// A gradient pair whose matrices are not outer products: it runs as two 2-D correlations.
+    private func skewPair() throws -> Kernel {
+        try Kernel(name: "skew", matrix: [[1, 2, 0], [0, 1, 0], [0, 0, 1]], divisor: 4,
+                   kind: .gradientMagnitude(partner: [[0, 0, 1], [0, 1, 0], [1, -3, 0]]))
+    }
 
     /// Filters a random `width`×`height` plane of `maxLevel` levels both ways; returns the largest
     /// level difference and how many samples differ where the im2col result is not at a rounding
     /// tie (within 0.01 level of k + ½, where the two summation orders may round either way).
     private func compare(_ specs: [String], border: BorderMode, width: Int, height: Int, maxLevel: Int,
                          generator: inout SplitMix64) throws -> (maximum: Int, differing: Int) {
-        let chain = try FilterChain(specs: specs, border: border)
+        try compare(FilterChain(specs: specs, border: border), width: width, height: height, maxLevel: maxLevel,
+                    generator: &generator)
+    }
+
+    private func compare(_ chain: FilterChain, width: Int, height: Int, maxLevel: Int,
+                         generator: inout SplitMix64) throws -> (maximum: Int, differing: Int) {
         let levels = (0..<(width * height)).map { _ in Int.random(in: 0...maxLevel, using: &generator) }
         // The im2col path: levels scaled to 0…1, the chain's layer, SampleLevels.store back.
         let input = Tensor(shape: Shape(1, 1, height, width), values: levels.map { Float($0) / Float(maxLevel) })
@@ -59,11 +70,13 @@ final class PlaneStreamFilterTests: XCTestCase {
 
     func testDirectPathEqualsTheIm2colLayerWithinRounding() throws {
         var generator = SplitMix64(seed: 7)
-        for specs in chains {
+        for specs in chains + [["skew"]] {
             for border in BorderMode.allCases {
+                let chain = specs == ["skew"] ? FilterChain(kernels: [try skewPair()], border: border)
+                                              : try FilterChain(specs: specs, border: border)
                 for (width, height) in [(40, 33), (17, 9), (90, 16)] {
                     for maxLevel in [255, 1023] {
-                        let (maximum, differing) = try compare(specs, border: border, width: width, height: height,
+                        let (maximum, differing) = try compare(chain, width: width, height: height,
                                                                maxLevel: maxLevel, generator: &generator)
                         let label = "\(specs) \(border) \(width)×\(height) 0…\(maxLevel)"
                         // The sums run in another order: a level may flip at a rounding tie, nowhere else.
@@ -90,10 +103,13 @@ final class PlaneStreamFilterTests: XCTestCase {
     }
 
     func testOuterProductKernelsRunInTwoPasses() throws {
-        let chain = try FilterChain(specs: ["gaussian", "box:size=5", "sobel-x", "[1 2 1]", "sharpen", "emboss", "sobel",
-                                            "gaussian:size=5,sigma=1.3"], border: .replicate)
-        XCTAssertEqual(PlaneStreamFilter(chain: chain).separableKernels, [true, true, true, false, false, false, false, true],
-                       "1-row kernels and gradient pairs run as they are; sharpen and emboss are not outer products")
+        let specs = ["gaussian", "box:size=5", "sobel-x", "[1 2 1]", "sharpen", "emboss", "sobel",
+                     "gaussian:size=5,sigma=1.3", "prewitt"]
+        let kernels = try specs.map { try KernelSpec.parse($0) } + [try skewPair()]
+        let chain = FilterChain(kernels: kernels, border: .replicate)
+        XCTAssertEqual(PlaneStreamFilter(chain: chain).separableKernels,
+                       [true, true, true, false, false, false, true, true, true, false],
+                       "1-row kernels run as they are; sharpen and emboss are not outer products; a gradient pair runs in passes when both its matrices factor")
     }
 
     func testEmptyChainLeavesThePlaneAsItIs() throws {
