@@ -4,7 +4,7 @@ import ConvoyPipeline
 
 /// How a run is carried out and reported.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Frames per batch tensor. The default is 8, or the pipeline file's value.")
+    @Option(help: "Frames per batch tensor. The default is 8, or the pipeline file's value. The direct engine for fixed kernels has no batch tensor and takes one frame per worker thread at a time.")
     var batch: Int?
 
     @Option(help: "Threads for the convolution and for the codecs. By default the convolution uses every core and the codecs let FFmpeg decide.")

@@ -71,7 +71,9 @@ public final class FilterRunner {
         // to memory (6 MB each at 1080p RGB), not speed: peak RSS 598 -> 458 MB at depth 16 -> 2.
         // Encoded images go back to the decoder: a frame's planes are allocated about batch + 6
         // times in a run, not once per frame.
-        let pool = ImagePool(capacity: job.batch + 8, make: source.makeImage)
+        let gemmThreads = job.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let batch = processor.framesPerCall(batch: job.batch, workers: gemmThreads)
+        let pool = ImagePool(capacity: batch + 8, make: source.makeImage)
         source.pool = pool
         let decoded = BoundedQueue<PlanarImage>(depth: 2)
         let filtered = BoundedQueue<PlanarImage>(depth: 2)
@@ -82,8 +84,6 @@ public final class FilterRunner {
         let progress = ProgressReporter(mode: job.progress, duration: input.duration ?? input.video.duration)
         let counts = StageCounters()
         let timeBase = decoder.timeBase
-        let gemmThreads = job.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let batch = job.batch
         let stages = DispatchGroup()
 
         Stage.start("convoy.decode", group: stages) {

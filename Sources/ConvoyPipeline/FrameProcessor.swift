@@ -15,4 +15,13 @@ public protocol FrameProcessor: AnyObject {
     /// Filters a batch; returns the output pictures in order (the same objects when the size is
     /// kept), with the input's timestamps and durations.
     func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage]
+    /// How many frames `process` should be given at a time once prepared for batches of `batch`,
+    /// with `workers` threads: fewer than `batch` when batching buys nothing, so fewer frames
+    /// wait in memory.
+    func framesPerCall(batch: Int, workers: Int) -> Int
+}
+
+extension FrameProcessor {
+    /// The whole batch: im2col + SGEMM runs one GEMM over all of it.
+    public func framesPerCall(batch: Int, workers: Int) -> Int { batch }
 }

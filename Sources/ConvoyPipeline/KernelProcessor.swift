@@ -70,6 +70,13 @@ public final class KernelProcessor: FrameProcessor {
         }
     }
 
+    /// The direct engine filters each plane on its own, so a batch only has to give every worker
+    /// a plane: as many frames as workers (up to `batch`). Each frame held back for a batch of 8
+    /// cost 6 MB at 1080p RGB.
+    public func framesPerCall(batch: Int, workers: Int) -> Int {
+        activeEngine == .direct ? min(batch, max(1, workers)) : batch
+    }
+
     public func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage] {
         if let chain, !streamFilters.isEmpty {
             while streamFilters.count < context.workspaces.count { streamFilters.append(PlaneStreamFilter(chain: chain)) }

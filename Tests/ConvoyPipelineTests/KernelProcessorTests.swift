@@ -40,6 +40,20 @@ final class KernelProcessorTests: XCTestCase {
         XCTAssertEqual(layer.activeEngine, .im2col, "a processor made from a layer has no kernels to stream")
     }
 
+    func testTheDirectEngineTakesOneFramePerWorkerAndIm2colTheWholeBatch() throws {
+        let kernels = [try KernelSpec.parse("gaussian")]
+        let layout = images(1, width: 32, height: 16)[0].planes
+        let direct = KernelProcessor(kernels: kernels, border: .replicate, space: .rgb)
+        try direct.prepare(layout: layout, batch: 8)
+        XCTAssertEqual(direct.framesPerCall(batch: 8, workers: 2), 2, "no batch tensor: a frame per worker is enough")
+        XCTAssertEqual(direct.framesPerCall(batch: 8, workers: 12), 8, "never more than the batch")
+        XCTAssertEqual(direct.framesPerCall(batch: 8, workers: 0), 1)
+        let im2col = KernelProcessor(kernels: kernels, border: .replicate, space: .rgb)
+        im2col.engine = .im2col
+        try im2col.prepare(layout: layout, batch: 8)
+        XCTAssertEqual(im2col.framesPerCall(batch: 8, workers: 2), 8, "one GEMM over the whole batch")
+    }
+
     func testBothEnginesWriteTheSamePlanes() throws {
         let kernels = [try KernelSpec.parse("gaussian"), try KernelSpec.parse("sobel")]
         var results: [[UInt8]] = []
