@@ -9,15 +9,47 @@ public enum FeaturePool: String, CaseIterable, Sendable {
         for index in 0..<(frames * channels) {
             let plane = source + index * planeSize
             switch self {
-            case .avg:
-                var sum: Double = 0
-                for i in 0..<planeSize { sum += Double(plane[i]) }
-                destination[index] = Float(sum / Double(planeSize))
-            case .max:
-                var best = -Float.infinity
-                for i in 0..<planeSize where plane[i] > best || plane[i].isNaN { best = plane[i] }
-                destination[index] = best
+            case .avg: destination[index] = Float(FeaturePool.sum(plane, count: planeSize) / Double(planeSize))
+            case .max: destination[index] = FeaturePool.largest(plane, count: planeSize)
             }
         }
+    }
+
+    /// The sum of `count` floats, in Double: blocks of 256 are summed in 16 Float lanes (16 terms
+    /// per lane, a relative error near 1e-6 at worst), the blocks' sums in Double. One Double
+    /// accumulator would chain every add on the one before (6 ms per 720p frame of 32 maps).
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Double {
+        var total: Double = 0
+        var start = 0
+        while start + 256 <= count {
+            var lanes = SIMD16<Float>(repeating: 0)
+            for offset in Swift.stride(from: start, to: start + 256, by: 16) {
+                lanes += UnsafeRawPointer(values + offset).loadUnaligned(as: SIMD16<Float>.self)
+            }
+            total += Double(lanes.sum())
+            start += 256
+        }
+        for index in start..<count { total += Double(values[index]) }
+        return total
+    }
+
+    /// The largest of `count` floats (NaN when any is NaN, as numpy's `max`), 16 lanes at a time.
+    static func largest(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var best = SIMD16<Float>(repeating: -.infinity)
+        var sawNaN = SIMDMask<SIMD16<Int32>>(repeating: false)
+        var index = 0
+        while index + 16 <= count {
+            let chunk = UnsafeRawPointer(values + index).loadUnaligned(as: SIMD16<Float>.self)
+            best.replace(with: chunk, where: chunk .> best)
+            sawNaN .|= chunk .!= chunk
+            index += 16
+        }
+        if any(sawNaN) { return .nan }
+        var result = best.max()
+        for tail in index..<count {
+            if values[tail].isNaN { return .nan }
+            result = Swift.max(result, values[tail])
+        }
+        return result
     }
 }

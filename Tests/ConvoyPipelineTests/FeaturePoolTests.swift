@@ -1,0 +1,46 @@
+@testable import ConvoyPipeline
+import ConvoyTensor
+import XCTest
+
+/// The per-channel reductions of `--pool` against plain Double loops, on sizes with and without a
+/// tail past the last whole block.
+final class FeaturePoolTests: XCTestCase {
+    func testAverageAndMaximumMatchPlainLoops() {
+        var generator = SplitMix64(seed: 5)
+        for count in [1, 15, 16, 17, 255, 256, 257, 1000, 230_400] {
+            let values = (0..<count).map { _ in Float.random(in: -3...5, using: &generator) }
+            let expectedMean = values.reduce(0.0) { $0 + Double($1) } / Double(count)
+            var pooled: [Float] = [0, 0]
+            values.withUnsafeBufferPointer { FeaturePool.avg.reduce($0.baseAddress!, frames: 1, channels: 1, planeSize: count, into: &pooled) }
+            XCTAssertEqual(Double(pooled[0]), expectedMean, accuracy: 1e-6 * max(1, abs(expectedMean)), "mean of \(count)")
+            values.withUnsafeBufferPointer { FeaturePool.max.reduce($0.baseAddress!, frames: 1, channels: 1, planeSize: count, into: &pooled) }
+            XCTAssertEqual(pooled[0], values.max()!, "max of \(count)")
+        }
+    }
+
+    func testMaximumIsNaNWhenAnyValueIsNaNAndFindsTheLargestAnywhere() {
+        for count in [7, 40, 300] {
+            for position in [0, count / 2, count - 1] {
+                var values = [Float](repeating: -1, count: count)
+                values[position] = 9
+                XCTAssertEqual(values.withUnsafeBufferPointer { FeaturePool.largest($0.baseAddress!, count: count) }, 9)
+                values[position] = .nan
+                XCTAssertTrue(values.withUnsafeBufferPointer { FeaturePool.largest($0.baseAddress!, count: count) }.isNaN)
+            }
+        }
+        let negatives = [Float](repeating: -.infinity, count: 33)
+        XCTAssertEqual(negatives.withUnsafeBufferPointer { FeaturePool.largest($0.baseAddress!, count: 33) }, -.infinity)
+    }
+
+    func testTwoFramesOfTwoChannelsReduceEachPlaneOnItsOwn() {
+        let planes: [[Float]] = [[1, 2, 3], [4, 5, 6], [-1, -2, -3], [0, 10, 2]]
+        let source = planes.flatMap { $0 }
+        var means = [Float](repeating: 0, count: 4), maxima = [Float](repeating: 0, count: 4)
+        source.withUnsafeBufferPointer {
+            FeaturePool.avg.reduce($0.baseAddress!, frames: 2, channels: 2, planeSize: 3, into: &means)
+            FeaturePool.max.reduce($0.baseAddress!, frames: 2, channels: 2, planeSize: 3, into: &maxima)
+        }
+        XCTAssertEqual(means, [2, 5, -2, 4])
+        XCTAssertEqual(maxima, [3, 6, -1, 10])
+    }
+}
