@@ -89,6 +89,27 @@ extension PlaneStreamFilter {
             return (across, down)
         }
 
+        /// The values this kernel can produce from inputs in `input` (and from 0, read beyond the
+        /// edges, when `zeroBorder`), widened by 1e-6 of its weights' total size.
+        func range(of input: ClosedRange<Double>, zeroBorder: Bool) -> ClosedRange<Double> {
+            let low = zeroBorder ? min(input.lowerBound, 0) : input.lowerBound
+            let high = zeroBorder ? max(input.upperBound, 0) : input.upperBound
+            let margin = 1e-6 * (weights + (partner ?? [])).reduce(1.0) { $0 + abs(Double($1)) }
+            if let partner {
+                // √(gx² + gy²) ≥ 0, and each response is at most Σ|w| times the largest input.
+                let largest = max(abs(low), abs(high))
+                let x = weights.reduce(0.0) { $0 + abs(Double($1)) } * largest
+                let y = partner.reduce(0.0) { $0 + abs(Double($1)) } * largest
+                return Double(bias) - margin...Double(bias) + (x * x + y * y).squareRoot() + margin
+            }
+            var lower = Double(bias), upper = Double(bias)
+            for weight in weights.map(Double.init) {
+                lower += weight > 0 ? weight * low : weight * high
+                upper += weight > 0 ? weight * high : weight * low
+            }
+            return lower - margin...upper + margin
+        }
+
         /// Makes room for rows of `width` samples.
         func allocate(width: Int) {
             ring?.deallocate()

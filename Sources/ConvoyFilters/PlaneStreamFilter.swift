@@ -27,6 +27,16 @@ public final class PlaneStreamFilter {
         stages = chain.kernels.map(Stage.init)
     }
 
+    /// The values the chain can produce from samples in 0…1, found by interval arithmetic through
+    /// its kernels (with 0 among each kernel's inputs when the border is zero), widened by a
+    /// millionth of the kernels' weight for Float32 rounding. A chain whose range lies inside
+    /// 0…1 (give or take a quarter level) needs no clamp on the way back to levels.
+    public var outputRange: ClosedRange<Double> {
+        var range: ClosedRange<Double> = 0...1
+        for stage in stages { range = stage.range(of: range, zeroBorder: chain.border == .zero) }
+        return range
+    }
+
     /// For each kernel of the chain, whether it runs as two passes (across, then down) because
     /// its matrix is an outer product of two vectors.
     public var separableKernels: [Bool] { stages.map(\.separable) }
@@ -55,6 +65,10 @@ public final class PlaneStreamFilter {
         }
         let scale = 1 / Float(maxLevel)
         let top = Float(maxLevel)
+        // Blurs and other kernels with weights of one sign that sum to at most 1 cannot leave
+        // 0…1: their rows go back without the clamp (9% of the Gaussian's time).
+        let range = outputRange
+        let inRange = range.lowerBound >= -0.25 / Double(maxLevel) && range.upperBound <= 1 + 0.25 / Double(maxLevel)
         let border = chain.border
         // Rows enter stage 0 one at a time; each stage emits a row as soon as the rows below it
         // that its kernel needs have arrived, and hands it to the next stage; the last stage's
@@ -76,9 +90,14 @@ public final class PlaneStreamFilter {
                     let result = stage.output
                     stage.compute(row: out, height: height, width: width, border: border, into: result)
                     let destination = plane + out * stride
-                    if bytesPerSample == 1 {
+                    switch (bytesPerSample, inRange) {
+                    case (1, true):
+                        SampleLevels.storeInRange(result, into: destination.assumingMemoryBound(to: UInt8.self), count: width, top: top)
+                    case (1, false):
                         SampleLevels.store(result, into: destination.assumingMemoryBound(to: UInt8.self), count: width, top: top)
-                    } else {
+                    case (_, true):
+                        SampleLevels.storeInRange(result, into: destination.assumingMemoryBound(to: UInt16.self), count: width, top: top)
+                    default:
                         SampleLevels.store(result, into: destination.assumingMemoryBound(to: UInt16.self), count: width, top: top)
                     }
                 }

@@ -25,4 +25,18 @@ public enum SampleLevels {
             destination[x] = Sample(truncatingIfNeeded: (clamped + magic).bitPattern &- magic.bitPattern)
         }
     }
+
+    /// `store` without the clamp, for values the caller has proved lie in
+    /// (-0.5 / top, 1 + 0.5 / top): those round to a level in 0…top, and this loop does a third
+    /// less work per sample. A value outside wraps around.
+    @inlinable
+    public static func storeInRange<Sample: FixedWidthInteger & UnsignedInteger>(_ source: UnsafePointer<Float>,
+                                                                               into destination: UnsafeMutablePointer<Sample>,
+                                                                               count: Int, top: Float) {
+        precondition(top < 4_194_304, "levels must stay below 2^22")
+        let magic: Float = 12_582_912
+        for x in 0..<count {
+            destination[x] = Sample(truncatingIfNeeded: (source[x] * top + magic).bitPattern &- magic.bitPattern)
+        }
+    }
 }

@@ -112,6 +112,38 @@ final class PlaneStreamFilterTests: XCTestCase {
                        "1-row kernels run as they are; sharpen and emboss are not outer products; a gradient pair runs in passes when both its matrices factor")
     }
 
+    /// The interval that decides whether rows go back without the clamp (the comparisons above
+    /// run both ways: sharpen and emboss need the clamp, and would wrap around without it).
+    func testOutputRangeBoundsEachChain() throws {
+        func range(_ specs: [String], _ border: BorderMode = .replicate) throws -> ClosedRange<Double> {
+            PlaneStreamFilter(chain: try FilterChain(specs: specs, border: border)).outputRange
+        }
+        for specs in [["gaussian"], ["box:size=5"], ["gaussian:size=7,sigma=2"], ["[1 2 1]/4", "identity"]] {
+            for border in BorderMode.allCases {
+                let blur = try range(specs, border)
+                XCTAssertEqual(blur.lowerBound, 0, accuracy: 1e-4, "\(specs) \(border)")
+                XCTAssertEqual(blur.upperBound, 1, accuracy: 1e-4, "\(specs) \(border)")
+            }
+        }
+        let sharpen = try range(["sharpen"])
+        XCTAssertEqual(sharpen.lowerBound, -4, accuracy: 1e-4)
+        XCTAssertEqual(sharpen.upperBound, 5, accuracy: 1e-4)
+        let emboss = try range(["emboss:bias=0.5"])
+        XCTAssertGreaterThan(emboss.upperBound, 1.4)
+        let sobel = try range(["sobel"])
+        XCTAssertEqual(sobel.lowerBound, 0, accuracy: 1e-4, "a magnitude is never negative")
+        XCTAssertGreaterThan(sobel.upperBound, 1)
+        let derivative = try range(["gaussian", "[1 0 -1]"])
+        XCTAssertEqual(derivative.lowerBound, -1, accuracy: 1e-4, "a chain feeds each kernel the last one's range")
+        XCTAssertEqual(derivative.upperBound, 1, accuracy: 1e-4)
+        let shifted = try range(["box:bias=0.5"], .zero)
+        XCTAssertEqual(shifted.lowerBound, 0.5, accuracy: 1e-4)
+        XCTAssertEqual(shifted.upperBound, 1.5, accuracy: 1e-4)
+        let twice = try range(["box:bias=0.5", "box:bias=-0.5"], .zero)
+        XCTAssertEqual(twice.lowerBound, -0.5, accuracy: 1e-4, "zeros beyond the edge enter the second box's range")
+        XCTAssertEqual(twice.upperBound, 1, accuracy: 1e-4)
+    }
+
     func testEmptyChainLeavesThePlaneAsItIs() throws {
         let filter = PlaneStreamFilter(chain: FilterChain(kernels: [], border: .replicate))
         var samples: [UInt8] = [1, 2, 3, 4, 5, 6]
