@@ -6,12 +6,15 @@ line per case: the median milliseconds per frame and GFLOP/s.
 Usage: conv_peer.py [--case NAME ...] [--batch 8] [--width 1920] [--height 1080] [--threads 2] [--repeat 5]
 
 Cases (as convoy-bench's): conv-3-16 and conv-16-32 are Conv (3×3, pads 1, bias) + Relu;
-depthwise-rgb is a Conv 3→3 with group 3 (3×3, pads 1, bias), no activation. Each case runs once
+depthwise-rgb is a Conv 3→3 with group 3 (3×3, pads 1, bias), no activation; tiny-features is
+the network of `convoy features` in `make bench` (bench/features_peer.py's graph: conv 3→16, relu,
+maxpool 2, conv 16→32, relu, conv 32→32, relu), with random weights, on the whole batch at once. Each case runs once
 to warm up, then `--repeat` timed runs of one whole batch, input and output bound once with
 IOBinding (no output allocated per run, as convoy-bench reuses its tensors).
 
 FLOPs per frame, multiply-adds counted as 2 and nothing else (as convoy-bench counts them):
-2 · outChannels · H · W · (inChannels / groups) · 3 · 3.
+2 · outChannels · H · W · (inChannels / groups) · 3 · 3, summed over tiny-features' three
+convolutions (the last two on the pooled H/2 × W/2 frame).
 """
 import argparse
 import json
@@ -22,12 +25,25 @@ import numpy as np
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
+from features_peer import build_model as build_network
+
 # name: (inChannels, outChannels, groups, relu)
 CASES = {
     "conv-3-16": (3, 16, 1, True),
     "conv-16-32": (16, 32, 1, True),
     "depthwise-rgb": (3, 3, 3, False),
+    "tiny-features": (3, 32, 1, True),
 }
+
+
+def random_network(rng):
+    """tiny-features' graph with weights uniform in ±1/sqrt(fan-in), as convoy-bench draws them."""
+    weights = {}
+    for name, (cin, cout) in zip(["conv1", "conv2", "conv3"], [(3, 16), (16, 32), (32, 32)]):
+        bound = 1 / np.sqrt(cin * 9)
+        weights[f"{name}.weight"] = rng.uniform(-bound, bound, (cout, cin, 3, 3)).astype(np.float32)
+        weights[f"{name}.bias"] = rng.uniform(-bound, bound, cout).astype(np.float32)
+    return build_network(weights)
 
 
 def build_model(in_channels, out_channels, groups, relu, rng):
@@ -62,12 +78,14 @@ def main():
         options = ort.SessionOptions()
         options.intra_op_num_threads = args.threads
         options.inter_op_num_threads = 1
-        session = ort.InferenceSession(build_model(in_channels, out_channels, groups, relu, rng).SerializeToString(),
-                                       options, providers=["CPUExecutionProvider"])
+        network = name == "tiny-features"
+        model = random_network(rng) if network else build_model(in_channels, out_channels, groups, relu, rng)
+        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
         batch = rng.random((args.batch, in_channels, args.height, args.width), dtype=np.float32)
         # Input and output bound once (as convoy-bench reuses its tensors): the timed runs
         # compute into the same output array without allocating it again.
-        output = np.empty((args.batch, out_channels, args.height, args.width), dtype=np.float32)
+        size = (args.height // 2, args.width // 2) if network else (args.height, args.width)
+        output = np.empty((args.batch, out_channels) + size, dtype=np.float32)
         binding = session.io_binding()
         binding.bind_cpu_input("input", batch)
         binding.bind_output(session.get_outputs()[0].name, "cpu", 0, np.float32, output.shape, output.ctypes.data)
@@ -77,7 +95,11 @@ def main():
             start = time.perf_counter()
             session.run_with_iobinding(binding)
             seconds.append(time.perf_counter() - start)
-        flop_per_frame = 2 * out_channels * args.height * args.width * (in_channels // groups) * 9
+        if network:
+            pooled = (args.height // 2) * (args.width // 2)
+            flop_per_frame = 2 * 9 * (16 * 3 * args.height * args.width + 32 * 16 * pooled + 32 * 32 * pooled)
+        else:
+            flop_per_frame = 2 * out_channels * args.height * args.width * (in_channels // groups) * 9
         median = statistics.median(seconds)
         print(json.dumps({"batch": args.batch, "flop_per_frame": flop_per_frame,
                           "gflops": round(flop_per_frame * args.batch / median / 1e9, 1), "height": args.height,

@@ -83,4 +83,5 @@ def main():
     print(json.dumps({"frames": frames, "seconds": elapsed, "fps": frames / elapsed}))
 
 
-main()
+if __name__ == "__main__":
+    main()

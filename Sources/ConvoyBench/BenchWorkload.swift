@@ -35,6 +35,29 @@ final class BenchWorkload {
             BenchWorkload.fill(input, range: 0...1, random: &random)
             let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
             run = { layer.forward(input, into: output, context: context) }
+        case .tinyFeatures:
+            var layers: [Layer] = []
+            for (index, (input, output)) in [(3, 16), (16, 32), (32, 32)].enumerated() {
+                let bound = 1 / Float(input * 9).squareRoot()
+                let weight = Tensor(shape: Shape(output, input, 3, 3))
+                BenchWorkload.fill(weight, range: -bound...bound, random: &random)
+                let bias = Tensor(shape: Shape(output))
+                BenchWorkload.fill(bias, range: -bound...bound, random: &random)
+                layers.append(try Conv2d(weight: weight, bias: bias, padding: (1, 1), activation: .relu))
+                if index == 0 { layers.append(try MaxPool2d(kernel: (2, 2))) }
+            }
+            let network = Sequential(layers)
+            // As `convoy features` runs a batch: groups of whole frames that fit its 256 MiB
+            // activation budget, the largest layer's input and output (3 + 16 channels) counted.
+            let group = max(1, min(batch, (256 << 20) / (19 * width * height * 4)))
+            let inputs = stride(from: 0, to: batch, by: group).map { start in
+                Tensor(shape: Shape(min(group, batch - start), 3, height, width))
+            }
+            for input in inputs { BenchWorkload.fill(input, range: 0...1, random: &random) }
+            let outputs = try inputs.map { Tensor(shape: try network.validatedOutputShape(for: $0.shape)) }
+            run = {
+                for (input, output) in zip(inputs, outputs) { network.forward(input, into: output, context: context) }
+            }
         case .gaussianIm2col:
             let layer = try BenchWorkload.gaussian.makeLayer()
             let planes = Tensor(shape: Shape(batch * 3, 1, height, width))
