@@ -43,8 +43,9 @@ final class BenchWorkload {
                 BenchWorkload.fill(weight, range: -bound...bound, random: &random)
                 let bias = Tensor(shape: Shape(output))
                 BenchWorkload.fill(bias, range: -bound...bound, random: &random)
-                layers.append(try Conv2d(weight: weight, bias: bias, padding: (1, 1), activation: .relu))
-                if index == 0 { layers.append(try MaxPool2d(kernel: (2, 2))) }
+                // As `ModelLoader` fuses them: each ReLU into its convolution, the pool into the first.
+                let convolution = try Conv2d(weight: weight, bias: bias, padding: (1, 1), activation: .relu)
+                layers.append(index == 0 ? try convolution.fusingMaxPool() : convolution)
             }
             let network = Sequential(layers)
             // As `convoy features` runs a batch: groups of whole frames that fit its 256 MiB

@@ -15,11 +15,11 @@ extension Conv2d: DifferentiableLayer {
     /// one GEMM of the output gradient by the transposed im2col tile, the input gradient as one
     /// GEMM `Wᵀ · dY` then col2im).
     ///
-    /// - Precondition: the layer has no fused activation (train the convolution and its
+    /// - Precondition: the layer has no fused activation or pool (train the convolution and its
     ///   activation as two layers).
     public func backward(input: Tensor, output: Tensor, outputGradient: Tensor, inputGradient: Tensor?,
                          parameterGradients: [Tensor], context: ExecutionContext) {
-        precondition(activation == .none, "Conv2d.backward needs a convolution without a fused activation")
+        precondition(activation == .none && !fusedMaxPool, "Conv2d.backward needs a convolution without a fused activation or pool")
         precondition(parameterGradients.count == (bias == nil ? 1 : 2), "Conv2d.backward needs one gradient per parameter")
         Convolution.backward(
             input: input,

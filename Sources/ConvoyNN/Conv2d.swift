@@ -28,6 +28,10 @@ public final class Conv2d: Layer {
     public let border: BorderMode
     /// Applied to each output tile right after its GEMM (see `fusing(_:)`).
     public let activation: ConvolutionActivation
+    /// Whether a 2×2, stride-2 max pool (floor mode) follows the activation inside the layer
+    /// (`fusingMaxPool()`): the output is `[N, outChannels, H_out / 2, W_out / 2]` and the
+    /// full-size result never reaches memory (`Convolution.forwardPooled`).
+    public let fusedMaxPool: Bool
 
     /// Creates the layer, checking its weights and settings.
     ///
@@ -42,7 +46,8 @@ public final class Conv2d: Layer {
         dilation: (y: Int, x: Int) = (1, 1),
         groups: Int = 1,
         border: BorderMode = .zero,
-        activation: ConvolutionActivation = .none
+        activation: ConvolutionActivation = .none,
+        fusedMaxPool: Bool = false
     ) throws {
         guard weight.shape.rank == 4 else {
             throw LayerConfigurationError.weightNotRank4(weight.shape)
@@ -76,6 +81,7 @@ public final class Conv2d: Layer {
         self.groups = groups
         self.border = border
         self.activation = activation
+        self.fusedMaxPool = fusedMaxPool
     }
 
     /// Output channels (`weight.shape[0]`).
@@ -112,7 +118,8 @@ public final class Conv2d: Layer {
 
     /// `[batch, outChannels, outputHeight, outputWidth]`.
     public func outputShape(for input: Shape) -> Shape {
-        geometry(for: input).outputShape
+        let full = geometry(for: input).outputShape
+        return fusedMaxPool ? Shape(full.n, full.c, full.h / 2, full.w / 2) : full
     }
 
     /// `outputShape(for:)`, throwing when the input is not rank 4, has the wrong channel count,
@@ -129,11 +136,21 @@ public final class Conv2d: Layer {
         guard input.h >= 1, input.w >= 1, input.h + 2 * padding.y >= spanY, input.w + 2 * padding.x >= spanX else {
             throw LayerConfigurationError.inputTooSmall(input: input, kernelHeight: spanY, kernelWidth: spanX)
         }
+        let full = geometry(for: input).outputShape
+        if fusedMaxPool, full.h < 2 || full.w < 2 {
+            throw LayerConfigurationError.inputTooSmall(input: full, kernelHeight: 2, kernelWidth: 2)
+        }
         return outputShape(for: input)
     }
 
     /// Convolves `input` into `output` with the context's GEMM and workspace.
     public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
+        if fusedMaxPool {
+            Convolution.forwardPooled(input: input, weight: weight, bias: bias, geometry: geometry(for: input.shape),
+                                      output: output, workspaces: context.workspaces, gemm: context.gemm,
+                                      activation: activation)
+            return
+        }
         Convolution.forward(
             input: input,
             weight: weight,
@@ -192,7 +209,17 @@ public final class Conv2d: Layer {
     /// equal to this layer followed by the activation layer, without a second pass over memory.
     public func fusing(_ activation: ConvolutionActivation) throws -> Conv2d {
         precondition(self.activation == .none, "the convolution already has an activation")
+        precondition(!fusedMaxPool, "fuse the activation before the pool")
         return try Conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
                           groups: groups, border: border, activation: activation)
+    }
+
+    /// The same convolution (and activation) followed by a 2×2, stride-2 max pool without
+    /// padding, floor mode: equal to this layer then `MaxPool2d(kernel: (2, 2))`, but each tile is
+    /// pooled while it is in cache, so the full-size output is never written.
+    public func fusingMaxPool() throws -> Conv2d {
+        precondition(!fusedMaxPool, "the convolution is already pooled")
+        return try Conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                          groups: groups, border: border, activation: activation, fusedMaxPool: true)
     }
 }

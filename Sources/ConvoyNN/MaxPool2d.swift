@@ -69,7 +69,7 @@ public final class MaxPool2d: Layer {
         let destination = output.pointer
         if kernel == (2, 2) && stride == (2, 2) && padding == (0, 0) && shape.h * 2 <= input.shape.h && shape.w * 2 <= input.shape.w {
             context.forEachTask(shape.n * shape.c, elements: input.count) { plane in
-                MaxPool2d.pool2x2(source + plane * inputPlane, inputWidth: inputWidth,
+                MaxPool2x2.pool(source + plane * inputPlane, inputWidth: inputWidth,
                                   into: destination + plane * outputPlane, outputHeight: shape.h, outputWidth: shape.w)
             }
             return
@@ -96,36 +96,6 @@ public final class MaxPool2d: Layer {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /// The common 2×2, stride-2, unpadded case for one plane, 16 outputs at a time: each pair of
-    /// input rows is loaded 32 columns at a time and its even and odd columns compared. NaN wins,
-    /// as in the general path.
-    private static func pool2x2(_ source: UnsafePointer<Float>, inputWidth: Int, into destination: UnsafeMutablePointer<Float>,
-                                outputHeight: Int, outputWidth: Int) {
-        func largest(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
-            var result = a.replacing(with: b, where: b .> a)
-            result.replace(with: .nan, where: (a .!= a) .| (b .!= b))
-            return result
-        }
-        for oy in 0..<outputHeight {
-            let top = source + 2 * oy * inputWidth
-            let bottom = top + inputWidth
-            let out = destination + oy * outputWidth
-            var ox = 0
-            while ox + 16 <= outputWidth {
-                let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD32<Float>.self)
-                let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD32<Float>.self)
-                let best = largest(largest(upper.evenHalf, upper.oddHalf), largest(lower.evenHalf, lower.oddHalf))
-                UnsafeMutableRawPointer(out + ox).storeBytes(of: best, as: SIMD16<Float>.self)
-                ox += 16
-            }
-            while ox < outputWidth {
-                let a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
-                out[ox] = a.isNaN || b.isNaN || c.isNaN || d.isNaN ? .nan : max(max(a, b), max(c, d))
-                ox += 1
             }
         }
     }

@@ -88,9 +88,9 @@ public final class TrainableGraph {
                     throw TrainingError.notDifferentiable(node: node.name, layer: String(describing: type(of: layer)),
                                                           reason: "the layer has no backward pass")
                 }
-                if let convolution = layer as? Conv2d, convolution.activation != .none {
+                if let convolution = layer as? Conv2d, convolution.activation != .none || convolution.fusedMaxPool {
                     throw TrainingError.notDifferentiable(node: node.name, layer: "Conv2d",
-                                                          reason: "the convolution has a fused activation; keep it as its own node")
+                                                          reason: "the convolution has a fused activation or pool; keep it as its own node")
                 }
                 for parameter in differentiable.parameters {
                     own.append(parameters.count)

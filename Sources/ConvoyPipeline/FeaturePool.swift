@@ -4,7 +4,7 @@ public enum FeaturePool: String, CaseIterable, Sendable {
     case max
 
     /// Reduces `[N, C, H, W]` at `source` to `[N, C]` at `destination`.
-    func reduce(_ source: UnsafePointer<Float>, frames: Int, channels: Int, planeSize: Int,
+    public func reduce(_ source: UnsafePointer<Float>, frames: Int, channels: Int, planeSize: Int,
                 into destination: UnsafeMutablePointer<Float>) {
         for index in 0..<(frames * channels) {
             let plane = source + index * planeSize

@@ -146,15 +146,23 @@ public enum Convolution {
             ldc: columnsPerImage
         )
         // Bias and activation in one pass over the tile, which the GEMM has just left in cache.
+        finishTile(c, rows: m, rowStride: columnsPerImage, count: tileN, bias: bias, firstChannel: group * m,
+                   activation: activation)
+    }
+
+    /// Adds channel `firstChannel + row`'s bias to each of `rows` rows of `count` outputs and
+    /// applies `activation`, in place.
+    static func finishTile(_ c: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, count: Int, bias: Tensor?,
+                           firstChannel: Int, activation: ConvolutionActivation) {
         guard bias != nil || activation != .none else { return }
-        for row in 0..<m {
-            let line = c + row * columnsPerImage
-            let shift = bias.map { $0.pointer[group * m + row] } ?? 0
+        for row in 0..<rows {
+            let line = c + row * rowStride
+            let shift = bias.map { $0.pointer[firstChannel + row] } ?? 0
             switch activation {
             case .none:
-                for i in 0..<tileN { line[i] += shift }
+                for i in 0..<count { line[i] += shift }
             case .relu:
-                for i in 0..<tileN { line[i] = max(line[i] + shift, 0) }
+                for i in 0..<count { line[i] = max(line[i] + shift, 0) }
             }
         }
     }

@@ -163,7 +163,14 @@ public final class LoadedModel {
         }
         do {
             var shapes = try graph.shapes(for: Shape(batch, inputChannels, height, width))
-            for (absorbed, node) in absorbedInto { shapes[absorbed] = shapes[node] }
+            for (absorbed, target) in absorbedInto {
+                shapes[absorbed] = shapes[target]
+                // A convolution, or its ReLU, fused with the pool after them: the size before the pool.
+                if let node = graph.nodes.first(where: { $0.name == target }), case .layer(let layer) = node.operation,
+                   let convolution = layer as? Conv2d, convolution.fusedMaxPool, let input = shapes[node.inputs[0]] {
+                    shapes[absorbed] = convolution.geometry(for: input).outputShape
+                }
+            }
             return shapes
         } catch {
             throw ModelError(path: name, problem: .invalidGraph("for \(width)×\(height) input: \(error)"))

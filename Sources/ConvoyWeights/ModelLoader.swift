@@ -146,7 +146,9 @@ public enum ModelLoader {
         let graph: Graph
         var absorbed: [String: String] = [:]
         do {
-            graph = try Graph(nodes: try fuseActivations(nodes, outputs: spec.outputs, absorbed: &absorbed), outputs: spec.outputs)
+            let fused = try fusePooling(try fuseActivations(nodes, outputs: spec.outputs, absorbed: &absorbed),
+                                        outputs: spec.outputs, absorbed: &absorbed)
+            graph = try Graph(nodes: fused, outputs: spec.outputs)
         } catch {
             throw fail(.invalidGraph(String(describing: error)))
         }
@@ -173,6 +175,35 @@ public enum ModelLoader {
             result[producer] = Graph.Node(name: node.name, operation: .layer(try convolution.fusing(.relu)),
                                           inputs: nodes[producer].inputs)
             absorbed[nodes[producer].name] = node.name
+            removed.insert(index)
+        }
+        return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// Merges each 2×2, stride-2 max pool (no padding, floor mode) into the convolution it reads
+    /// when nothing else reads that convolution (`Conv2d.fusingMaxPool()`): the fused node takes
+    /// the pool's name, and the convolution's full-size output is never written. Runs after
+    /// `fuseActivations`, so a convolution, its ReLU and its pool become one node. `absorbed`
+    /// gains each removed name → the fused node's name (names already absorbed into the
+    /// convolution follow it).
+    static func fusePooling(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
+        var readers: [String: Int] = [:]
+        for node in nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
+        for output in outputs { readers[output, default: 0] += 1 }
+        var result = nodes
+        var removed = Set<Int>()
+        for (index, node) in nodes.enumerated() {
+            guard case .layer(let layer) = node.operation, let pool = layer as? MaxPool2d, node.inputs.count == 1,
+                  pool.kernel == (2, 2), pool.stride == (2, 2), pool.padding == (0, 0), !pool.ceilMode,
+                  readers[node.inputs[0]] == 1,
+                  let producer = nodes.firstIndex(where: { $0.name == node.inputs[0] }),
+                  case .layer(let candidate) = nodes[producer].operation,
+                  let convolution = candidate as? Conv2d, !convolution.fusedMaxPool else { continue }
+            result[producer] = Graph.Node(name: node.name, operation: .layer(try convolution.fusingMaxPool()),
+                                          inputs: nodes[producer].inputs)
+            let convolutionName = nodes[producer].name
+            for (name, target) in absorbed where target == convolutionName { absorbed[name] = node.name }
+            absorbed[convolutionName] = node.name
             removed.insert(index)
         }
         return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)

@@ -28,6 +28,14 @@ extension ReceptiveField {
     /// Appends `layer` as node `name` reading `input`; a `Sequential` becomes a chain of nodes
     /// whose last one is `name` (the others get names no graph node has).
     private static func append(_ layer: Layer, name: String, input: String, to nodes: inout [Node], taken: inout Set<String>) {
+        if let convolution = layer as? Conv2d, convolution.fusedMaxPool {
+            // Read as the convolution, then its 2×2 pool.
+            let inner = uniqueName("\(name)[0]", taken: &taken)
+            nodes.append(Node(name: inner, inputs: [input], rule: rule(for: convolution)))
+            nodes.append(Node(name: name, inputs: [inner],
+                              rule: .layer(y: .window(span: 2, stride: 2, padding: 0), x: .window(span: 2, stride: 2, padding: 0))))
+            return
+        }
         guard let sequential = layer as? Sequential, !sequential.layers.isEmpty else {
             let rule = (layer as? Sequential).map { _ in Node.Rule.layer(y: .pointwise, x: .pointwise) } ?? rule(for: layer)
             nodes.append(Node(name: name, inputs: [input], rule: rule))
@@ -35,17 +43,18 @@ extension ReceptiveField {
         }
         var source = input
         for (index, inner) in sequential.layers.enumerated() {
-            var innerName = name
-            if index < sequential.layers.count - 1 {
-                innerName = "\(name)[\(index)]"
-                while taken.contains(innerName) {
-                    innerName += "'"
-                }
-                taken.insert(innerName)
-            }
+            let innerName = index < sequential.layers.count - 1 ? uniqueName("\(name)[\(index)]", taken: &taken) : name
             append(inner, name: innerName, input: source, to: &nodes, taken: &taken)
             source = innerName
         }
+    }
+
+    /// `base`, primed until no graph node has the name; then taken.
+    private static func uniqueName(_ base: String, taken: inout Set<String>) -> String {
+        var name = base
+        while taken.contains(name) { name += "'" }
+        taken.insert(name)
+        return name
     }
 
     /// How a ConvoyNN layer reads.

@@ -237,6 +237,12 @@ final class ReceptiveFieldTests: XCTestCase {
         XCTAssertEqual(field.outputs, [ReceptiveField.Output(name: "relu3", scaleY: ScaleFactor(1, 2), scaleX: ScaleFactor(1, 2), halo: halo(5))])
         XCTAssertEqual(field.alignment, SpatialPair(2))
         XCTAssertEqual(ReceptiveField(graph: model.graph), field)
+        // The loaded graph runs conv1, its ReLU and the pool as one node named after the pool.
+        let pool = try XCTUnwrap(model.graph.nodes.first { $0.name == "pool1" })
+        guard case .layer(let layer) = pool.operation, let fused = layer as? Conv2d else { return XCTFail("pool1 is \(pool.operation)") }
+        XCTAssertTrue(fused.fusedMaxPool)
+        XCTAssertEqual(fused.activation, .relu)
+        XCTAssertFalse(model.graph.nodes.contains { ["conv1", "relu1"].contains($0.name) })
 
         let folded = try ModelLoader.load(spec: spec(ModelLoaderTests.zoo), weights: weightsFile(ModelLoaderTests.zooWeights()), modelName: "zoo")
         // The zoo upsamples with align_corners (before its global pool): the file and graph agree.

@@ -88,9 +88,10 @@ final class TwoHeadFixtureTests: XCTestCase {
 
     func testStructureAndSummary() throws {
         let model = try load("F32")
-        // conv1 absorbs bn1 and then relu1; conv2 absorbs relu2 (each fused node takes the last name).
+        // conv1 absorbs bn1, relu1 and then the 2×2 pool; conv2 absorbs relu2 (each fused node
+        // takes the last name).
         XCTAssertEqual(model.graph.nodes.map(\.name), [
-            LoadedModel.normalizationNodeName, "trunk.relu1", "trunk.pool", "trunk.relu2",
+            LoadedModel.normalizationNodeName, "trunk.pool", "trunk.relu2",
             "trunk.add", "headA.conv", "headA.sigmoid", "headB.concat", "headB.conv",
         ])
         // conv1 3·8·9 + 8, bn1 8 + 8, conv2 8·8·9 + 8, headA 8 + 1, headB 16·4 + 4.

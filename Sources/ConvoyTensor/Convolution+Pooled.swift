@@ -1,0 +1,72 @@
+extension Convolution {
+    /// Convolves a batch, applies `activation`, and max-pools 2×2 with stride 2 (floor mode),
+    /// writing only the pooled output: what `forward` followed by a 2×2 max pool gives, without
+    /// the full-size output ever reaching memory.
+    ///
+    /// The tiles are whole pairs of output rows (as many as the workspace's tile budget holds,
+    /// counting the GEMM result with the im2col rows: `(K + M) × tileN` floats per worker). Each
+    /// tile is packed by `Im2col.pack`, multiplied into the workspace behind the im2col rows
+    ///
+    ///     C[M × tileN] = A[M × K] · B[K × tileN],  ldc = tileN
+    ///
+    /// then gets its bias and activation and is pooled by `MaxPool2x2` into the output. An odd last
+    /// output row or column, which the pool drops, is not computed.
+    ///
+    /// - Parameters:
+    ///   - output: `[batch, outChannels, outputHeight / 2, outputWidth / 2]`, overwritten.
+    ///   - Other parameters as `forward(input:weight:bias:geometry:output:workspaces:gemm:activation:)`.
+    public static func forwardPooled(
+        input: Tensor,
+        weight: Tensor,
+        bias: Tensor?,
+        geometry: Conv2dGeometry,
+        output: Tensor,
+        workspaces: [Workspace],
+        gemm: MatrixMultiplier,
+        activation: ConvolutionActivation
+    ) {
+        let pooledHeight = geometry.outputHeight / 2, pooledWidth = geometry.outputWidth / 2
+        precondition(!workspaces.isEmpty, "Convolution needs at least one workspace")
+        precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
+        precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
+        precondition(output.shape == Shape(geometry.batch, geometry.outChannels, pooledHeight, pooledWidth),
+                     "Pooled output \(output.shape) does not match geometry \(geometry.outputShape) halved")
+        precondition(output.storage !== input.storage, "Convolution output must not share storage with its input")
+        guard pooledHeight > 0, pooledWidth > 0 else { return }
+
+        let m = geometry.outChannelsPerGroup
+        let k = geometry.rowsPerGroup
+        let outputWidth = geometry.outputWidth
+        let pairColumns = 2 * outputWidth
+        let budget = workspaces[0].columnsPerTile(rows: k + m, columns: pairColumns * pooledHeight)
+        let pairsPerTile = max(1, budget / pairColumns)
+        let tilesPerGroup = (pooledHeight + pairsPerTile - 1) / pairsPerTile
+        let tasks = geometry.batch * geometry.groups * tilesPerGroup
+        let workers = min(workspaces.count, tasks)
+        let imageSize = geometry.inChannels * geometry.inputHeight * geometry.inputWidth
+        let pooledPlane = pooledHeight * pooledWidth
+
+        TaskQueue.run(tasks: tasks, workers: workers, prepare: { _ in if workers > 1 { gemm.prepareWorkerThread() } }) { worker, task in
+            let firstPair = (task % tilesPerGroup) * pairsPerTile
+            let pairs = min(pairsPerTile, pooledHeight - firstPair)
+            let group = (task / tilesPerGroup) % geometry.groups
+            let n = task / (tilesPerGroup * geometry.groups)
+            let tileN = pairs * pairColumns
+            let columns = workspaces[worker].floats((k + m) * pairsPerTile * pairColumns)
+            let result = columns + k * tileN
+            Im2col.pack(geometry: geometry, image: UnsafePointer(input.pointer + n * imageSize), group: group,
+                        columnStart: firstPair * pairColumns, columnCount: tileN, into: columns)
+            // Row-major: A [m × k] weights, B [k × tileN] columns, C [m × tileN] in the workspace.
+            gemm.multiply(transposeA: false, transposeB: false, m: m, n: tileN, k: k, alpha: 1,
+                          a: UnsafePointer(weight.pointer + group * m * k), lda: k, b: UnsafePointer(columns), ldb: tileN,
+                          beta: 0, c: result, ldc: tileN)
+            finishTile(result, rows: m, rowStride: tileN, count: tileN, bias: bias, firstChannel: group * m,
+                       activation: activation)
+            for row in 0..<m {
+                let plane = output.pointer + (n * geometry.outChannels + group * m + row) * pooledPlane
+                MaxPool2x2.pool(UnsafePointer(result + row * tileN), inputWidth: outputWidth,
+                                into: plane + firstPair * pooledWidth, outputHeight: pairs, outputWidth: pooledWidth)
+            }
+        }
+    }
+}
