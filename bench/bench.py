@@ -238,7 +238,10 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
         "wall time, peak RSS). Inputs: testsrc2, 10 s, 30 fps, H.264, made by the script. Encoders on both sides:",
         "libx264, preset veryfast, CRF 20, yuv420p, no audio. The machines are shared: compare within one run.",
     ]
-    if kept:
+    if kept and not measured:
+        lines += ["No row was measured this time (BENCH_ONLY matched none): rows and commands are copied from the",
+                  "previous BENCHMARKS.md (each command block says when it was measured); only the notes were refreshed."]
+    elif kept:
         lines += [f"This run measured only {', '.join(sorted(measured))} (BENCH_ONLY); the other rows and their commands",
                   f"are copied from the previous BENCHMARKS.md (each command block says when it was measured)."]
     lines += [
