@@ -80,6 +80,11 @@ public enum Convolution {
             "Convolution output must not share storage with its input or weight"
         )
 
+        if takesRowShifted(geometry) {
+            forwardRowShifted(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
+                              workspaces: workspaces, gemm: gemm, activation: activation)
+            return
+        }
         let m = geometry.outChannelsPerGroup
         let k = geometry.rowsPerGroup
         let columnsPerImage = geometry.columnsPerImage

@@ -96,6 +96,34 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Layers with 32 or more GEMM rows per kernel column (input channels per group × kernel
+    /// height) and stride 1 across take the row-shifted path (one packed row per channel and
+    /// kernel row, one GEMM per kernel column): every border, stride down, padding, dilation,
+    /// groups, bias and tile size (tiles of 7 columns hold one output row each).
+    func testRowShiftedPathMatchesDirectConvolution() {
+        var random = SeededGenerator(seed: 2025)
+        for index in 0..<60 {
+            let groups = index % 4 == 3 ? 2 : 1
+            let kernelHeight = Int.random(in: 2...5, using: &random)
+            let perGroup = (32 + kernelHeight - 1) / kernelHeight + Int.random(in: 0...3, using: &random)
+            let kernelWidth = Int.random(in: 2...5, using: &random)
+            let padY = Int.random(in: 0...2, using: &random), padX = Int.random(in: 0...3, using: &random)
+            let dilationY = Int.random(in: 1...2, using: &random), dilationX = Int.random(in: 1...3, using: &random)
+            let geometry = Conv2dGeometry(
+                batch: Int.random(in: 1...2, using: &random), inChannels: groups * perGroup,
+                inputHeight: max(1, dilationY * (kernelHeight - 1) + 1 - 2 * padY) + Int.random(in: 0...6, using: &random),
+                inputWidth: max(1, dilationX * (kernelWidth - 1) + 1 - 2 * padX) + Int.random(in: 0...20, using: &random),
+                outChannels: groups * Int.random(in: 1...5, using: &random), kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                strideY: Int.random(in: 1...2, using: &random), strideX: 1, padY: padY, padX: padX,
+                dilationY: dilationY, dilationX: dilationX, groups: groups,
+                border: BorderMode.allCases.randomElement(using: &random)!
+            )
+            XCTAssertGreaterThanOrEqual(geometry.inChannelsPerGroup * geometry.kernelHeight, 32)
+            check(Case(geometry: geometry, hasBias: Bool.random(using: &random), tileColumns: [7, 50, 65_536][index % 3],
+                       useReferenceGEMM: index % 5 == 0, workers: 1 + index % 2), random: &random)
+        }
+    }
+
     /// Fixed cases a video filter meets: 5×5 blur-like depthwise RGB, a 1×3 / 3×1 pair, 5×3,
     /// Sobel-style 3 → 6 channels, and a 1×1 channel mix, across border modes, with tiles that
     /// split rows.
