@@ -25,17 +25,16 @@ public final class PlaneStreamFilter {
     public init(chain: FilterChain) {
         self.chain = chain
         stages = chain.kernels.map(Stage.init)
+        var range: ClosedRange<Double> = 0...1
+        for stage in stages { range = stage.range(of: range, zeroBorder: chain.border == .zero) }
+        outputRange = range
     }
 
     /// The values the chain can produce from samples in 0…1, found by interval arithmetic through
     /// its kernels (with 0 among each kernel's inputs when the border is zero), widened by a
     /// millionth of the kernels' weight for Float32 rounding. A chain whose range lies inside
     /// 0…1 (give or take a quarter level) needs no clamp on the way back to levels.
-    public var outputRange: ClosedRange<Double> {
-        var range: ClosedRange<Double> = 0...1
-        for stage in stages { range = stage.range(of: range, zeroBorder: chain.border == .zero) }
-        return range
-    }
+    public let outputRange: ClosedRange<Double>
 
     /// For each kernel of the chain, whether it runs as two passes (across, then down) because
     /// its matrix is an outer product of two vectors.
