@@ -9,8 +9,9 @@ extension Convolution {
     ///
     ///     C[M × tileN] = A[M × K] · B[K × tileN],  ldc = tileN
     ///
-    /// then gets its bias and activation and is pooled by `MaxPool2x2` into the output. An odd last
-    /// output row or column, which the pool drops, is not computed.
+    /// then is pooled by `MaxPool2x2` into the output, where the pooled rows get their bias and
+    /// activation (which commute with the max). An odd last output row or column, which the pool
+    /// drops, is not computed.
     ///
     /// - Parameters:
     ///   - output: `[batch, outChannels, outputHeight / 2, outputWidth / 2]`, overwritten.
@@ -60,13 +61,15 @@ extension Convolution {
             gemm.multiply(transposeA: false, transposeB: false, m: m, n: tileN, k: k, alpha: 1,
                           a: UnsafePointer(weight.pointer + group * m * k), lda: k, b: UnsafePointer(columns), ldb: tileN,
                           beta: 0, c: result, ldc: tileN)
-            finishTile(result, rows: m, rowStride: tileN, count: tileN, bias: bias, firstChannel: group * m,
-                       activation: activation)
+            // Pool, then bias and activation on a quarter of the values: adding a channel's bias
+            // and ReLU are non-decreasing, so they commute with the max (NaN stays NaN either way).
+            let pooledStart = output.pointer + (n * geometry.outChannels + group * m) * pooledPlane + firstPair * pooledWidth
             for row in 0..<m {
-                let plane = output.pointer + (n * geometry.outChannels + group * m + row) * pooledPlane
                 MaxPool2x2.pool(UnsafePointer(result + row * tileN), inputWidth: outputWidth,
-                                into: plane + firstPair * pooledWidth, outputHeight: pairs, outputWidth: pooledWidth)
+                                into: pooledStart + row * pooledPlane, outputHeight: pairs, outputWidth: pooledWidth)
             }
+            finishTile(pooledStart, rows: m, rowStride: pooledPlane, count: pairs * pooledWidth, bias: bias,
+                       firstChannel: group * m, activation: activation)
         }
     }
 }

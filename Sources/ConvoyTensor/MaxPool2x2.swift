@@ -14,10 +14,9 @@ public enum MaxPool2x2 {
     public static func pool(_ source: UnsafePointer<Float>, inputWidth: Int, into destination: UnsafeMutablePointer<Float>,
                             outputHeight: Int, outputWidth: Int) {
         precondition(2 * outputWidth <= inputWidth, "MaxPool2x2 reads 2 × \(outputWidth) columns of \(inputWidth)")
-        func largest(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
-            var result = a.replacing(with: b, where: b .> a)
-            result.replace(with: .nan, where: (a .!= a) .| (b .!= b))
-            return result
+        // The larger of each lane pair, NaN aside (the window's NaN is put back once, below).
+        @inline(__always) func larger(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+            a.replacing(with: b, where: b .> a)
         }
         for oy in 0..<outputHeight {
             let top = source + 2 * oy * inputWidth
@@ -27,7 +26,9 @@ public enum MaxPool2x2 {
             while ox + 16 <= outputWidth {
                 let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD32<Float>.self)
                 let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD32<Float>.self)
-                let best = largest(largest(upper.evenHalf, upper.oddHalf), largest(lower.evenHalf, lower.oddHalf))
+                var best = larger(larger(upper.evenHalf, upper.oddHalf), larger(lower.evenHalf, lower.oddHalf))
+                best.replace(with: .nan, where: (upper.evenHalf .!= upper.evenHalf) .| (upper.oddHalf .!= upper.oddHalf)
+                                             .| (lower.evenHalf .!= lower.evenHalf) .| (lower.oddHalf .!= lower.oddHalf))
                 UnsafeMutableRawPointer(out + ox).storeBytes(of: best, as: SIMD16<Float>.self)
                 ox += 16
             }
