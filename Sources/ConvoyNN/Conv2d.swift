@@ -116,7 +116,8 @@ public final class Conv2d: Layer {
         )
     }
 
-    /// `[batch, outChannels, outputHeight, outputWidth]`.
+    /// `[batch, outChannels, outputHeight, outputWidth]`, each of the last two halved (rounded
+    /// down) when the layer pools (`fusedMaxPool`).
     public func outputShape(for input: Shape) -> Shape {
         let full = geometry(for: input).outputShape
         return fusedMaxPool ? Shape(full.n, full.c, full.h / 2, full.w / 2) : full
@@ -177,6 +178,7 @@ public final class Conv2d: Layer {
     /// - Throws: `LayerConfigurationError.batchNormChannelMismatch` when the batch norm's channel
     ///   count is not `outChannels`.
     public func folding(_ batchNorm: BatchNorm2d) throws -> Conv2d {
+        precondition(activation == .none && !fusedMaxPool, "fold batch norms before fusing activations or pools")
         guard batchNorm.channels == outChannels else {
             throw LayerConfigurationError.batchNormChannelMismatch(
                 convolutionOutChannels: outChannels, batchNormChannels: batchNorm.channels
