@@ -2,8 +2,6 @@ import ConvoyFilters
 import ConvoyMedia
 import ConvoyNN
 import ConvoyTensor
-import Dispatch
-import Foundation
 
 /// Fixed kernels over planes, every plane filtered on its own by the same kernels, written back
 /// into the same images.
@@ -30,19 +28,21 @@ public final class KernelProcessor: FrameProcessor {
 
     /// `makeLayer` builds the per-plane layer (`[B, 1, H, W]` in and out); it is called once per
     /// plane group.
-    public init(space: FilterSpace, chroma: ChromaMode = .keep, makeLayer: @escaping () throws -> Layer) {
-        self.space = space
-        self.chroma = space == .luma ? chroma : .keep
-        self.makeLayer = makeLayer
-        chain = nil
+    public convenience init(space: FilterSpace, chroma: ChromaMode = .keep, makeLayer: @escaping () throws -> Layer) {
+        self.init(space: space, chroma: chroma, chain: nil, makeLayer: makeLayer)
     }
 
     /// Parses nothing: the kernels are already checked.
-    public init(kernels: [Kernel], border: BorderMode, space: FilterSpace, chroma: ChromaMode = .keep) {
+    public convenience init(kernels: [Kernel], border: BorderMode, space: FilterSpace, chroma: ChromaMode = .keep) {
+        self.init(space: space, chroma: chroma, chain: FilterChain(kernels: kernels, border: border),
+                  makeLayer: KernelChain.layerFactory(kernels: kernels, border: border))
+    }
+
+    private init(space: FilterSpace, chroma: ChromaMode, chain: FilterChain?, makeLayer: @escaping () throws -> Layer) {
         self.space = space
         self.chroma = space == .luma ? chroma : .keep
-        self.makeLayer = KernelChain.layerFactory(kernels: kernels, border: border)
-        chain = FilterChain(kernels: kernels, border: border)
+        self.chain = chain
+        self.makeLayer = makeLayer
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) { (width, height) }

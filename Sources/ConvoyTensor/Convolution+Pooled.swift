@@ -27,12 +27,8 @@ extension Convolution {
         activation: ConvolutionActivation
     ) {
         let pooledHeight = geometry.outputHeight / 2, pooledWidth = geometry.outputWidth / 2
-        precondition(!workspaces.isEmpty, "Convolution needs at least one workspace")
-        precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
-        precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
-        precondition(output.shape == Shape(geometry.batch, geometry.outChannels, pooledHeight, pooledWidth),
-                     "Pooled output \(output.shape) does not match geometry \(geometry.outputShape) halved")
-        precondition(output.storage !== input.storage, "Convolution output must not share storage with its input")
+        checkOperands(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
+                      outputShape: Shape(geometry.batch, geometry.outChannels, pooledHeight, pooledWidth), workspaces: workspaces)
         guard pooledHeight > 0, pooledWidth > 0 else { return }
 
         let m = geometry.outChannelsPerGroup

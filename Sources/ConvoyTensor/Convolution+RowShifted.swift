@@ -54,6 +54,7 @@ extension Convolution {
         let largestTile = rowsPerTile * span
 
         // A_kx for every group: shifted[((kx · outChannels) + o) · K' + c · kernelHeight + ky].
+        // Reordered on every call, not cached: training updates the weight tensor in place.
         var shifted = [Float](repeating: 0, count: kernelWidth * geometry.outChannels * rows)
         for o in 0..<geometry.outChannels {
             for c in 0..<channels {

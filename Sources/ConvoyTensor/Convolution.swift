@@ -54,8 +54,8 @@ public enum Convolution {
     /// Convolves a batch into a preallocated output, sharing the tiles among one worker thread per
     /// workspace, and applies `activation` to each tile after its GEMM (bias first).
     ///
-    /// The tiles of all images and groups are dealt round-robin to `workspaces.count` workers;
-    /// each packs its tiles into its own workspace and runs its own single-threaded GEMMs
+    /// The tiles of all images and groups are taken in turn by `workspaces.count` workers
+    /// (`TaskQueue`); each packs its tiles into its own workspace and runs its own single-threaded GEMMs
     /// (`MatrixMultiplier.prepareWorkerThread()`), so im2col and GEMM both use every worker and no
     /// GEMM library threads wait idle between calls. Tiles write disjoint parts of the output.
     public static func forward(
@@ -68,17 +68,8 @@ public enum Convolution {
         gemm: MatrixMultiplier,
         activation: ConvolutionActivation = .none
     ) {
-        precondition(!workspaces.isEmpty, "Convolution needs at least one workspace")
-        precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
-        precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
-        precondition(output.shape == geometry.outputShape, "Output \(output.shape) does not match geometry \(geometry.outputShape)")
-        if let bias = bias {
-            precondition(bias.shape == Shape(geometry.outChannels), "Bias \(bias.shape) must be [\(geometry.outChannels)]")
-        }
-        precondition(
-            output.storage !== input.storage && output.storage !== weight.storage,
-            "Convolution output must not share storage with its input or weight"
-        )
+        checkOperands(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
+                      outputShape: geometry.outputShape, workspaces: workspaces)
 
         if takesRowShifted(geometry) {
             forwardRowShifted(input: input, weight: weight, bias: bias, geometry: geometry, output: output,
@@ -106,6 +97,23 @@ public enum Convolution {
                          n: n, group: group, tileStart: tileStart, tileN: min(tile, columnsPerImage - tileStart),
                          columns: columns, gemm: gemm, activation: activation)
         }
+    }
+
+    /// The shape and aliasing checks every forward entry point makes; `outputShape` is the shape
+    /// the output must have (the geometry's, or halved when pooled).
+    static func checkOperands(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2dGeometry, output: Tensor,
+                              outputShape: Shape, workspaces: [Workspace]) {
+        precondition(!workspaces.isEmpty, "Convolution needs at least one workspace")
+        precondition(input.shape == geometry.inputShape, "Input \(input.shape) does not match geometry \(geometry.inputShape)")
+        precondition(weight.shape == geometry.weightShape, "Weight \(weight.shape) does not match geometry \(geometry.weightShape)")
+        precondition(output.shape == outputShape, "Output \(output.shape) must be \(outputShape) for geometry \(geometry.outputShape)")
+        if let bias = bias {
+            precondition(bias.shape == Shape(geometry.outChannels), "Bias \(bias.shape) must be [\(geometry.outChannels)]")
+        }
+        precondition(
+            output.storage !== input.storage && output.storage !== weight.storage,
+            "Convolution output must not share storage with its input or weight"
+        )
     }
 
     /// One tile: im2col of output positions `tileStart ..< tileStart + tileN` of image `n`, group

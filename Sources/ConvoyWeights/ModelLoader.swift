@@ -159,48 +159,43 @@ public enum ModelLoader {
     /// Merges each ReLU into the convolution it reads when nothing else reads that convolution:
     /// the fused node takes the ReLU's name and the convolution's place (`Conv2d.fusing(_:)`), so
     /// the activation is applied to each output tile while it is in cache.
-    /// `absorbed` gains each removed convolution's name → the fused node's name.
     static func fuseActivations(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
-        var readers: [String: Int] = [:]
-        for node in nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
-        for output in outputs { readers[output, default: 0] += 1 }
-        var result = nodes
-        var removed = Set<Int>()
-        for (index, node) in nodes.enumerated() {
-            guard case .layer(let layer) = node.operation, layer is ReLU, node.inputs.count == 1,
-                  readers[node.inputs[0]] == 1,
-                  let producer = nodes.firstIndex(where: { $0.name == node.inputs[0] }),
-                  case .layer(let candidate) = nodes[producer].operation,
-                  let convolution = candidate as? Conv2d, convolution.activation == .none else { continue }
-            result[producer] = Graph.Node(name: node.name, operation: .layer(try convolution.fusing(.relu)),
-                                          inputs: nodes[producer].inputs)
-            absorbed[nodes[producer].name] = node.name
-            removed.insert(index)
+        try fuseIntoConvolutions(nodes, outputs: outputs, absorbed: &absorbed) { layer, convolution in
+            guard layer is ReLU, convolution.activation == .none, !convolution.fusedMaxPool else { return nil }
+            return try convolution.fusing(.relu)
         }
-        return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
     /// Merges each 2×2, stride-2 max pool (no padding, floor mode) into the convolution it reads
     /// when nothing else reads that convolution (`Conv2d.fusingMaxPool()`): the fused node takes
     /// the pool's name, and the convolution's full-size output is never written. Runs after
-    /// `fuseActivations`, so a convolution, its ReLU and its pool become one node. `absorbed`
+    /// `fuseActivations`, so a convolution, its ReLU and its pool become one node.
+    static func fusePooling(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
+        try fuseIntoConvolutions(nodes, outputs: outputs, absorbed: &absorbed) { layer, convolution in
+            guard let pool = layer as? MaxPool2d, pool.kernel == (2, 2), pool.stride == (2, 2), pool.padding == (0, 0),
+                  !pool.ceilMode, !convolution.fusedMaxPool else { return nil }
+            return try convolution.fusingMaxPool()
+        }
+    }
+
+    /// Replaces each one-input layer node that reads a convolution nothing else reads (no other
+    /// node, no output) by `fuse(layer, convolution)` when that gives a layer: the fused node takes
+    /// the later node's name and the convolution's place, and the later node goes. `absorbed`
     /// gains each removed name → the fused node's name (names already absorbed into the
     /// convolution follow it).
-    static func fusePooling(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
+    private static func fuseIntoConvolutions(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String],
+                                             _ fuse: (Layer, Conv2d) throws -> Conv2d?) throws -> [Graph.Node] {
         var readers: [String: Int] = [:]
         for node in nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
         for output in outputs { readers[output, default: 0] += 1 }
         var result = nodes
         var removed = Set<Int>()
         for (index, node) in nodes.enumerated() {
-            guard case .layer(let layer) = node.operation, let pool = layer as? MaxPool2d, node.inputs.count == 1,
-                  pool.kernel == (2, 2), pool.stride == (2, 2), pool.padding == (0, 0), !pool.ceilMode,
-                  readers[node.inputs[0]] == 1,
+            guard case .layer(let layer) = node.operation, node.inputs.count == 1, readers[node.inputs[0]] == 1,
                   let producer = nodes.firstIndex(where: { $0.name == node.inputs[0] }),
                   case .layer(let candidate) = nodes[producer].operation,
-                  let convolution = candidate as? Conv2d, !convolution.fusedMaxPool else { continue }
-            result[producer] = Graph.Node(name: node.name, operation: .layer(try convolution.fusingMaxPool()),
-                                          inputs: nodes[producer].inputs)
+                  let convolution = candidate as? Conv2d, let fused = try fuse(layer, convolution) else { continue }
+            result[producer] = Graph.Node(name: node.name, operation: .layer(fused), inputs: nodes[producer].inputs)
             let convolutionName = nodes[producer].name
             for (name, target) in absorbed where target == convolutionName { absorbed[name] = node.name }
             absorbed[convolutionName] = node.name
