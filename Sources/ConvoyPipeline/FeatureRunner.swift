@@ -71,12 +71,9 @@ public final class FeatureRunner {
             let pooled = outputs.map { Tensor(shape: Shape([job.batch] + $0.itemShape)) }
             var pending: [PlanarImage] = []
             var lastTime = 0.0
-            // Whole frames first: the batch runs in groups of as many frames as the activation
-            // budget holds, so no frame is cut into tiles (their halos and copies cost 8% of a
-            // 720p run) unless a single frame is over the budget.
-            let frameShape = Shape(1, group.planes.count, group.height, group.width)
-            let perFrame = (try? forward.estimatedPeakBytes(for: frameShape)) ?? job.activationBudget
-            let groupSize = max(1, min(job.batch, job.activationBudget / max(1, perFrame)))
+            // Whole frames first: groups of as many as the activation budget holds.
+            let groupSize = forward.framesPerRun(frameShape: Shape(1, group.planes.count, group.height, group.width),
+                                                 batch: job.batch)
             func run(_ frames: ArraySlice<PlanarImage>) throws {
                 let images = Array(frames)
                 let results = forward.forward(batcher.pack(images), context: context)

@@ -12,7 +12,8 @@ public final class ModelProcessor: FrameProcessor {
     public let graph: Graph
     public let inputChannels: Int
     public let space: FilterSpace
-    /// Runs `graph`, in tiles when a batch's activations exceed `activationBudget`.
+    /// Runs `graph` on groups of whole frames that fit `activationBudget`, in tiles only when one
+    /// frame alone exceeds it.
     private let forward: TiledForward
     private var batcher: FrameBatcher?
     private var outputGroup: PlaneGroup?
@@ -30,11 +31,16 @@ public final class ModelProcessor: FrameProcessor {
         forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph))
     }
 
-    /// Batches whose activations would exceed this many bytes run in tiles (`TiledForward`).
+    /// Batches whose activations would exceed this many bytes run in groups of whole frames, and a
+    /// frame that alone exceeds it in tiles (`TiledForward`).
     public var activationBudget: Int {
         get { forward.budgetBytes }
         set { forward.budgetBytes = newValue }
     }
+
+    /// Graph runs per group of frames in the last `process`: 1 when the frames ran whole, more
+    /// when one frame alone was over the budget and ran in tiles.
+    public var lastTileCount: Int { forward.lastTileCount }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
         let shape = try graph.outputShapes(for: Shape(1, inputChannels, height, width))[0]
@@ -56,7 +62,6 @@ public final class ModelProcessor: FrameProcessor {
 
     public func process(_ images: [PlanarImage], context: ExecutionContext) -> [PlanarImage] {
         guard let batcher, let outputGroup else { preconditionFailure("process called before prepare") }
-        let result = forward.forward(batcher.pack(images), context: context)[0]
         let sameSize = outputGroup.width == batcher.group.width && outputGroup.height == batcher.group.height
         let outputs = sameSize ? images : images.map { image -> PlanarImage in
             let resized = PlanarImage(width: outputGroup.width, height: outputGroup.height, pixelFormat: image.pixelFormat)
@@ -65,12 +70,21 @@ public final class ModelProcessor: FrameProcessor {
             resized.index = image.index
             return resized
         }
-        if outputChannels == 3 || space == .luma {
-            FrameBatcher.unpack(result, into: outputs, group: outputGroup)
-        } else {
-            // One grey channel shown on RGB planes: the same values in R, G and B.
-            for plane in 0..<3 {
-                FrameBatcher.unpack(result, into: outputs, group: PlaneGroup(planes: [plane], width: outputGroup.width, height: outputGroup.height))
+        // Whole frames first: a batch over the activation budget runs in groups of whole frames
+        // before any frame is cut into tiles.
+        let group = batcher.group
+        let groupSize = forward.framesPerRun(frameShape: Shape(1, inputChannels, group.height, group.width), batch: images.count)
+        for start in Swift.stride(from: 0, to: images.count, by: groupSize) {
+            let range = start..<min(images.count, start + groupSize)
+            let result = forward.forward(batcher.pack(Array(images[range])), context: context)[0]
+            let targets = Array(outputs[range])
+            if outputChannels == 3 || space == .luma {
+                FrameBatcher.unpack(result, into: targets, group: outputGroup)
+            } else {
+                // One grey channel shown on RGB planes: the same values in R, G and B.
+                for plane in 0..<3 {
+                    FrameBatcher.unpack(result, into: targets, group: PlaneGroup(planes: [plane], width: outputGroup.width, height: outputGroup.height))
+                }
             }
         }
         if space == .luma {
