@@ -52,6 +52,9 @@ public final class Normalize: InPlaceLayer {
         offsets = (0..<count).map { c in Float(-Double(mean[mean.count == 1 ? 0 : c]) / Double(std[std.count == 1 ? 0 : c])) }
     }
 
+    /// Whether the layer leaves every value as it is (each multiplier 1, each offset 0).
+    public var isIdentity: Bool { multipliers.allSatisfy { $0 == 1 } && offsets.allSatisfy { $0 == 0 } }
+
     /// The channel count the layer needs, or nil when `mean` and `std` both have one value and
     /// any channel count will do.
     public var channels: Int? { multipliers.count == 1 ? nil : multipliers.count }

@@ -13,7 +13,8 @@ import Foundation
 /// once (load one per thread).
 public final class LoadedModel {
     /// The name of the graph's first node, the `Normalize` that turns 0 … 1 frame samples into the
-    /// model input (reserved: no layer may take it).
+    /// model input (reserved: no layer may take it). A model whose input is the 0 … 1 frame itself
+    /// has no such node.
     public static let normalizationNodeName = "input.normalize"
 
     /// One layer of the model file as loaded, for summaries.
@@ -40,7 +41,8 @@ public final class LoadedModel {
     /// The architecture as read from the model file.
     public let spec: ModelSpec
     /// The runnable network: `Graph.inputName` is the 0 … 1 frame tensor, then
-    /// `normalizationNodeName`, then the layers (batch norms folded where possible).
+    /// `normalizationNodeName` (unless it would be the identity), then the layers (batch norms,
+    /// activations and 2×2 max pools folded into convolutions where possible).
     public let graph: Graph
     /// The layers as loaded, in file order.
     public let layers: [LayerInfo]
@@ -162,7 +164,9 @@ public final class LoadedModel {
             throw ModelError(path: name, problem: .invalidGraph("the input size \(batch)×\(height)×\(width) must be at least 1 in every direction"))
         }
         do {
-            var shapes = try graph.shapes(for: Shape(batch, inputChannels, height, width))
+            let input = Shape(batch, inputChannels, height, width)
+            var shapes = try graph.shapes(for: input)
+            shapes[Graph.inputName] = input  // what a first layer reads when there is no normalisation node
             for (absorbed, target) in absorbedInto {
                 shapes[absorbed] = shapes[target]
                 // A convolution, or its ReLU, fused with the pool after them: the size before the pool.

@@ -19,7 +19,9 @@ import Foundation
 ///
 /// The graph's first node (`LoadedModel.normalizationNodeName`) is a `Normalize` that turns
 /// Convoy's frame tensors (8-bit pixel / 255, so 0 … 1) into the model input the file describes,
-/// `(pixel / scale - mean) / std`: its scale is `255 / input.scale`. A batch norm that directly
+/// `(pixel / scale - mean) / std`: its scale is `255 / input.scale`. When that is the identity
+/// (scale 255, mean 0, std 1) there is no such node and the layers read `Graph.inputName`: a copy
+/// of every frame saved. A batch norm that directly
 /// follows a convolution whose result nothing else reads is folded into that convolution
 /// (`Conv2d.folding(_:)`); the folded node takes the batch norm's name.
 public enum ModelLoader {
@@ -112,10 +114,12 @@ public enum ModelLoader {
         } catch {
             throw fail(.invalidLayer(layer: "input", reason: String(describing: error)))
         }
+        let normalized = normalize.isIdentity ? Graph.inputName : LoadedModel.normalizationNodeName
         func sources(of index: Int) -> [String] {
-            spec.sources(of: index).map { $0 == Graph.inputName ? LoadedModel.normalizationNodeName : $0 }
+            spec.sources(of: index).map { $0 == Graph.inputName ? normalized : $0 }
         }
-        var nodes = [Graph.Node(name: LoadedModel.normalizationNodeName, operation: .layer(normalize), inputs: [Graph.inputName])]
+        var nodes = normalize.isIdentity ? []
+            : [Graph.Node(name: LoadedModel.normalizationNodeName, operation: .layer(normalize), inputs: [Graph.inputName])]
         var layerInfo: [LoadedModel.LayerInfo] = []
         for (index, layer) in spec.layers.enumerated() {
             let parameters = requiredTensors(layer)

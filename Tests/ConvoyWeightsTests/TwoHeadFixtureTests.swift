@@ -89,11 +89,13 @@ final class TwoHeadFixtureTests: XCTestCase {
     func testStructureAndSummary() throws {
         let model = try load("F32")
         // conv1 absorbs bn1, relu1 and then the 2×2 pool; conv2 absorbs relu2 (each fused node
-        // takes the last name).
+        // takes the last name). The input is the 0 … 1 frame as it is (scale 255, no mean or
+        // std), so no normalisation node copies it: conv1 reads the graph input.
         XCTAssertEqual(model.graph.nodes.map(\.name), [
-            LoadedModel.normalizationNodeName, "trunk.pool", "trunk.relu2",
+            "trunk.pool", "trunk.relu2",
             "trunk.add", "headA.conv", "headA.sigmoid", "headB.concat", "headB.conv",
         ])
+        XCTAssertEqual(model.graph.nodes[0].inputs, [Graph.inputName])
         // conv1 3·8·9 + 8, bn1 8 + 8, conv2 8·8·9 + 8, headA 8 + 1, headB 16·4 + 4.
         XCTAssertEqual(model.parameterCount, 224 + 16 + 584 + 9 + 68)
         // 2 · Cout · Cin · kh · kw · Hout · Wout: conv1 at 12×16, the others at 6×8.
