@@ -1,12 +1,17 @@
+import ConvoyTensor
+
 /// Reduction of each feature map to one value per channel (`--pool`).
 public enum FeaturePool: String, CaseIterable, Sendable {
     case avg
     case max
 
-    /// Reduces `[N, C, H, W]` at `source` to `[N, C]` at `destination`.
+    /// Reduces `[N, C, H, W]` at `source` to `[N, C]` at `destination`, the maps shared among
+    /// `workers` threads (each map's value is the same whoever computes it).
     public func reduce(_ source: UnsafePointer<Float>, frames: Int, channels: Int, planeSize: Int,
-                into destination: UnsafeMutablePointer<Float>) {
-        for index in 0..<(frames * channels) {
+                       into destination: UnsafeMutablePointer<Float>, workers: Int = 1) {
+        // Below 256 Ki values (1 MiB) waking a second thread costs more than it saves.
+        let threads = frames * channels * planeSize < 1 << 18 ? 1 : workers
+        TaskQueue.run(tasks: frames * channels, workers: threads) { _, index in
             let plane = source + index * planeSize
             switch self {
             case .avg: destination[index] = Float(FeaturePool.sum(plane, count: planeSize) / Double(planeSize))

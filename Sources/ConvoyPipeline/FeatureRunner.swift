@@ -76,13 +76,14 @@ public final class FeatureRunner {
                                                  batch: job.batch)
             func run(_ frames: ArraySlice<PlanarImage>) throws {
                 let images = Array(frames)
-                let results = forward.forward(batcher.pack(images), context: context)
+                let results = forward.forward(batcher.pack(images, workers: context.workspaces.count), context: context)
                 var pointers: [UnsafePointer<Float>] = []
                 var perFrame = results
                 if let pool = job.pool {
                     for (index, result) in results.enumerated() {
                         pool.reduce(result.pointer, frames: images.count, channels: result.shape.c,
-                                    planeSize: result.shape.h * result.shape.w, into: pooled[index].pointer)
+                                    planeSize: result.shape.h * result.shape.w, into: pooled[index].pointer,
+                                    workers: context.workspaces.count)
                     }
                     perFrame = pooled
                 }

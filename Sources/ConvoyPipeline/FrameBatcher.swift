@@ -15,24 +15,20 @@ public final class FrameBatcher {
         tensor = Tensor(shape: Shape(capacity, group.planes.count, group.height, group.width))
     }
 
-    /// Packs `images` (at most the capacity) and returns the batch tensor `[images.count, P, H, W]`.
-    public func pack(_ images: [PlanarImage]) -> Tensor {
-        let shape = Shape(images.count, group.planes.count, group.height, group.width)
-        tensor = tensor.resized(to: shape)
-        let planeSize = group.width * group.height
+    /// Packs `images` (at most the capacity) and returns the batch tensor `[images.count, P, H, W]`,
+    /// bands of rows shared among `workers` threads.
+    public func pack(_ images: [PlanarImage], workers: Int = 1) -> Tensor {
+        tensor = tensor.resized(to: Shape(images.count, group.planes.count, group.height, group.width))
         let base = tensor.pointer
-        for (n, image) in images.enumerated() {
+        FrameBatcher.forEachBand(images, group: group, workers: workers) { image, index, plane, rows in
             let scale = 1 / Float(image.maxLevel)
-            for (p, index) in group.planes.enumerated() {
-                let plane = image.planes[index]
-                let destination = base + (n * group.planes.count + p) * planeSize
-                for y in 0..<plane.height {
-                    let out = destination + y * plane.width
-                    if image.bytesPerSample == 1 {
-                        SampleLevels.load(image.plane(index) + y * plane.stride, into: out, count: plane.width, scale: scale)
-                    } else {
-                        SampleLevels.load(image.plane16(index) + y * (plane.stride / 2), into: out, count: plane.width, scale: scale)
-                    }
+            for y in rows {
+                let out = base + (plane * group.height + y) * group.width
+                if image.bytesPerSample == 1 {
+                    SampleLevels.load(image.plane(index) + y * image.planes[index].stride, into: out, count: group.width, scale: scale)
+                } else {
+                    SampleLevels.load(image.plane16(index) + y * (image.planes[index].stride / 2), into: out, count: group.width,
+                                      scale: scale)
                 }
             }
         }
@@ -40,25 +36,39 @@ public final class FrameBatcher {
     }
 
     /// Writes `result` (`[images.count, P, H, W]`, 0…1) back into the images' planes, rounding to
-    /// the nearest level (ties to even) and clamping to 0…`maxLevel` (`SampleLevels.store`).
-    public static func unpack(_ result: Tensor, into images: [PlanarImage], group: PlaneGroup) {
+    /// the nearest level (ties to even) and clamping to 0…`maxLevel` (`SampleLevels.store`), bands
+    /// of rows shared among `workers` threads.
+    public static func unpack(_ result: Tensor, into images: [PlanarImage], group: PlaneGroup, workers: Int = 1) {
         precondition(result.shape == Shape(images.count, group.planes.count, group.height, group.width),
                      "result shape \(result.shape) does not match the batch")
-        let planeSize = group.width * group.height
-        for (n, image) in images.enumerated() {
-            for (p, index) in group.planes.enumerated() {
-                let plane = image.planes[index]
-                let source = result.pointer + (n * group.planes.count + p) * planeSize
-                let top = Float(image.maxLevel)
-                for y in 0..<plane.height {
-                    let row = source + y * plane.width
-                    if image.bytesPerSample == 1 {
-                        SampleLevels.store(row, into: image.plane(index) + y * plane.stride, count: plane.width, top: top)
-                    } else {
-                        SampleLevels.store(row, into: image.plane16(index) + y * (plane.stride / 2), count: plane.width, top: top)
-                    }
+        forEachBand(images, group: group, workers: workers) { image, index, plane, rows in
+            let top = Float(image.maxLevel)
+            for y in rows {
+                let row = result.pointer + (plane * group.height + y) * group.width
+                if image.bytesPerSample == 1 {
+                    SampleLevels.store(row, into: image.plane(index) + y * image.planes[index].stride, count: group.width, top: top)
+                } else {
+                    SampleLevels.store(row, into: image.plane16(index) + y * (image.planes[index].stride / 2), count: group.width,
+                                       top: top)
                 }
             }
+        }
+    }
+
+    /// Rows per task: 128 rows of 1080p are 1 MiB of Float32.
+    static let bandRows = 128
+
+    /// Calls `body(image, planeIndex, plane, rows)` for every band of `bandRows` rows of every
+    /// plane of the group in every image, on up to `workers` threads; `plane` counts the batch's
+    /// planes (`n · P + p`), `planeIndex` is the image's.
+    private static func forEachBand(_ images: [PlanarImage], group: PlaneGroup, workers: Int,
+                                    _ body: (PlanarImage, Int, Int, Range<Int>) -> Void) {
+        let planes = group.planes.count
+        let bands = (group.height + bandRows - 1) / bandRows
+        TaskQueue.run(tasks: images.count * planes * bands, workers: workers) { _, task in
+            let plane = task / bands
+            let first = task % bands * bandRows
+            body(images[plane / planes], group.planes[plane % planes], plane, first..<min(group.height, first + bandRows))
         }
     }
 }

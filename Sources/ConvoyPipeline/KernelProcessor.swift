@@ -85,12 +85,12 @@ public final class KernelProcessor: FrameProcessor {
         for index in groups.indices {
             let (batcher, layer, previous) = groups[index]
             let group = batcher.group
-            let packed = batcher.pack(images)
+            let packed = batcher.pack(images, workers: context.workspaces.count)
             let planes = packed.reshaped(Shape(images.count * group.planes.count, 1, group.height, group.width))
             let result = previous.map { $0.resized(to: planes.shape) } ?? Tensor(shape: planes.shape)
             groups[index].result = result
             layer.forward(planes, into: result, context: context)
-            FrameBatcher.unpack(result.reshaped(packed.shape), into: images, group: group)
+            FrameBatcher.unpack(result.reshaped(packed.shape), into: images, group: group, workers: context.workspaces.count)
         }
         if chroma == .neutral {
             for image in images { image.fillChromaNeutral() }

@@ -76,14 +76,16 @@ public final class ModelProcessor: FrameProcessor {
         let groupSize = forward.framesPerRun(frameShape: Shape(1, inputChannels, group.height, group.width), batch: images.count)
         for start in Swift.stride(from: 0, to: images.count, by: groupSize) {
             let range = start..<min(images.count, start + groupSize)
-            let result = forward.forward(batcher.pack(Array(images[range])), context: context)[0]
+            let workers = context.workspaces.count
+            let result = forward.forward(batcher.pack(Array(images[range]), workers: workers), context: context)[0]
             let targets = Array(outputs[range])
             if outputChannels == 3 || space == .luma {
-                FrameBatcher.unpack(result, into: targets, group: outputGroup)
+                FrameBatcher.unpack(result, into: targets, group: outputGroup, workers: workers)
             } else {
                 // One grey channel shown on RGB planes: the same values in R, G and B.
                 for plane in 0..<3 {
-                    FrameBatcher.unpack(result, into: targets, group: PlaneGroup(planes: [plane], width: outputGroup.width, height: outputGroup.height))
+                    FrameBatcher.unpack(result, into: targets, group: PlaneGroup(planes: [plane], width: outputGroup.width, height: outputGroup.height),
+                                        workers: workers)
                 }
             }
         }

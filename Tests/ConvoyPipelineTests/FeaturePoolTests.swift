@@ -49,4 +49,24 @@ final class FeaturePoolTests: XCTestCase {
         XCTAssertEqual(means, [2, 5, -2, 4])
         XCTAssertEqual(maxima, [3, 6, -1, 10])
     }
+
+    /// Shared among threads (above 1 MiB of maps), every map's value is the one computed alone.
+    func testTwoWorkersGiveTheValuesOfOne() {
+        var generator = SplitMix64(seed: 11)
+        let (frames, channels, planeSize) = (3, 5, 40_000)
+        let values = (0..<(frames * channels * planeSize)).map { _ in Float.random(in: -1...2, using: &generator) }
+        for pool in FeaturePool.allCases {
+            var alone = [Float](repeating: 0, count: frames * channels), shared = alone
+            values.withUnsafeBufferPointer {
+                pool.reduce($0.baseAddress!, frames: frames, channels: channels, planeSize: planeSize, into: &alone)
+                pool.reduce($0.baseAddress!, frames: frames, channels: channels, planeSize: planeSize, into: &shared, workers: 2)
+            }
+            XCTAssertEqual(alone, shared, "\(pool)")
+            let expected = (0..<(frames * channels)).map { map in
+                let plane = values[(map * planeSize)..<((map + 1) * planeSize)]
+                return pool == .max ? plane.max()! : Float(plane.reduce(0.0) { $0 + Double($1) } / Double(planeSize))
+            }
+            for (got, want) in zip(shared, expected) { XCTAssertEqual(got, want, accuracy: 1e-6, "\(pool)") }
+        }
+    }
 }

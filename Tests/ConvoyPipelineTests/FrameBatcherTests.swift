@@ -1,3 +1,4 @@
+import CFFmpeg
 import ConvoyMedia
 import ConvoyPipeline
 import ConvoyTensor
@@ -53,5 +54,52 @@ final class FrameBatcherTests: XCTestCase {
         let last = batcher.pack([make()])
         XCTAssertEqual(last.shape, Shape(1, 1, 8, 8))
         XCTAssertTrue(full.storage === last.storage, "the last, partial batch uses the same storage")
+    }
+
+    /// Frames taller than a band (128 rows) packed and unpacked by two threads: every sample in
+    /// its NCHW place, 8-bit and 10-bit, and the round trip gives the same levels back.
+    func testBandsSharedAmongWorkersCoverEveryRow() {
+        for format in [WorkingFormat.rgb, AV_PIX_FMT_GBRP16LE] {
+            let (width, height) = (37, 300)
+            let images = (0..<2).map { n -> PlanarImage in
+                let image = PlanarImage(width: width, height: height, pixelFormat: format)
+                for c in 0..<3 {
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            let level = (n * 7 + c * 11 + y * 3 + x) % (image.maxLevel + 1)
+                            if image.bytesPerSample == 1 {
+                                image.plane(c)[y * image.planes[c].stride + x] = UInt8(level)
+                            } else {
+                                image.plane16(c)[y * image.planes[c].stride / 2 + x] = UInt16(level)
+                            }
+                        }
+                    }
+                }
+                return image
+            }
+            let group = PlaneGroup(planes: [0, 1, 2], width: width, height: height)
+            let tensor = FrameBatcher(group: group, capacity: 2).pack(images, workers: 2)
+            let top = Float(images[0].maxLevel)
+            for (n, c, y, x) in [(0, 0, 0, 0), (1, 2, 299, 36), (0, 1, 128, 5), (1, 0, 255, 20), (1, 1, 256, 0)] {
+                let level = (n * 7 + c * 11 + y * 3 + x) % (images[0].maxLevel + 1)
+                XCTAssertEqual(tensor[n: n, c: c, h: y, w: x], Float(level) / top, accuracy: 1e-7, "\(format) \((n, c, y, x))")
+            }
+            let copies = (0..<2).map { _ in PlanarImage(width: width, height: height, pixelFormat: format) }
+            FrameBatcher.unpack(tensor, into: copies, group: group, workers: 2)
+            for (image, copy) in zip(images, copies) {
+                for c in 0..<3 {
+                    for y in Swift.stride(from: 0, to: height, by: 13) {
+                        for x in 0..<width {
+                            if image.bytesPerSample == 1 {
+                                XCTAssertEqual(copy.plane(c)[y * copy.planes[c].stride + x], image.plane(c)[y * image.planes[c].stride + x])
+                            } else {
+                                XCTAssertEqual(copy.plane16(c)[y * copy.planes[c].stride / 2 + x],
+                                               image.plane16(c)[y * image.planes[c].stride / 2 + x])
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
