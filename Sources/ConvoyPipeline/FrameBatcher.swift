@@ -65,7 +65,9 @@ public final class FrameBatcher {
                                     _ body: (PlanarImage, Int, Int, Range<Int>) -> Void) {
         let planes = group.planes.count
         let bands = (group.height + bandRows - 1) / bandRows
-        TaskQueue.run(tasks: images.count * planes * bands, workers: workers) { _, task in
+        // Below 64 Ki samples waking a second thread costs more than it saves.
+        let threads = images.count * planes * group.height * group.width < 1 << 16 ? 1 : workers
+        TaskQueue.run(tasks: images.count * planes * bands, workers: threads) { _, task in
             let plane = task / bands
             let first = task % bands * bandRows
             body(images[plane / planes], group.planes[plane % planes], plane, first..<min(group.height, first + bandRows))
