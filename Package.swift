@@ -41,7 +41,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ConvoyBench",
-            dependencies: ["ConvoyFilters", "ConvoyNN", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ConvoyFilters", "ConvoyNN", "ConvoyPipeline", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline"], path: "Samples/EdgeEnergy"),
         .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),

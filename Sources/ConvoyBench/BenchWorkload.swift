@@ -1,5 +1,6 @@
 import ConvoyFilters
 import ConvoyNN
+import ConvoyPipeline
 import ConvoyTensor
 import Dispatch
 import Foundation
@@ -36,7 +37,7 @@ final class BenchWorkload {
             let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
             run = { layer.forward(input, into: output, context: context) }
         case .tinyFeatures:
-            var layers: [Layer] = []
+            var nodes: [Graph.Node] = []
             for (index, (input, output)) in [(3, 16), (16, 32), (32, 32)].enumerated() {
                 let bound = 1 / Float(input * 9).squareRoot()
                 let weight = Tensor(shape: Shape(output, input, 3, 3))
@@ -45,19 +46,19 @@ final class BenchWorkload {
                 BenchWorkload.fill(bias, range: -bound...bound, random: &random)
                 // As `ModelLoader` fuses them: each ReLU into its convolution, the pool into the first.
                 let convolution = try Conv2d(weight: weight, bias: bias, padding: (1, 1), activation: .relu)
-                layers.append(index == 0 ? try convolution.fusingMaxPool() : convolution)
+                nodes.append(Graph.Node(name: "conv\(index + 1)", operation: .layer(index == 0 ? try convolution.fusingMaxPool() : convolution),
+                                        inputs: [index == 0 ? Graph.inputName : "conv\(index)"]))
             }
-            let network = Sequential(layers)
-            // As `convoy features` runs a batch: groups of whole frames that fit its 256 MiB
-            // activation budget, the largest layer's input and output (3 + 16 channels) counted.
-            let group = max(1, min(batch, (256 << 20) / (19 * width * height * 4)))
+            let network = try Graph(nodes: nodes, outputs: ["conv3"])
+            // As `convoy features` runs a batch: groups of whole frames that fit its activation
+            // budget (`TiledForward.framesPerRun`).
+            let group = TiledForward(graph: network, field: nil).framesPerRun(frameShape: Shape(1, 3, height, width), batch: batch)
             let inputs = stride(from: 0, to: batch, by: group).map { start in
                 Tensor(shape: Shape(min(group, batch - start), 3, height, width))
             }
             for input in inputs { BenchWorkload.fill(input, range: 0...1, random: &random) }
-            let outputs = try inputs.map { Tensor(shape: try network.validatedOutputShape(for: $0.shape)) }
             run = {
-                for (input, output) in zip(inputs, outputs) { network.forward(input, into: output, context: context) }
+                for input in inputs { _ = network.forward(input, context: context) }
             }
         case .gaussianIm2col:
             let layer = try BenchWorkload.gaussian.makeLayer()

@@ -74,9 +74,9 @@ public final class ModelProcessor: FrameProcessor {
         // before any frame is cut into tiles.
         let group = batcher.group
         let groupSize = forward.framesPerRun(frameShape: Shape(1, inputChannels, group.height, group.width), batch: images.count)
+        let workers = context.workspaces.count
         for start in Swift.stride(from: 0, to: images.count, by: groupSize) {
             let range = start..<min(images.count, start + groupSize)
-            let workers = context.workspaces.count
             let result = forward.forward(batcher.pack(Array(images[range]), workers: workers), context: context)[0]
             let targets = Array(outputs[range])
             if outputChannels == 3 || space == .luma {

@@ -114,11 +114,12 @@ public enum ModelLoader {
         } catch {
             throw fail(.invalidLayer(layer: "input", reason: String(describing: error)))
         }
-        let normalized = normalize.isIdentity ? Graph.inputName : LoadedModel.normalizationNodeName
+        let identity = normalize.isIdentity
+        let normalized = identity ? Graph.inputName : LoadedModel.normalizationNodeName
         func sources(of index: Int) -> [String] {
             spec.sources(of: index).map { $0 == Graph.inputName ? normalized : $0 }
         }
-        var nodes = normalize.isIdentity ? []
+        var nodes = identity ? []
             : [Graph.Node(name: LoadedModel.normalizationNodeName, operation: .layer(normalize), inputs: [Graph.inputName])]
         var layerInfo: [LoadedModel.LayerInfo] = []
         for (index, layer) in spec.layers.enumerated() {
