@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// One timed workload of `convoy-bench`: a convolution layer, the benchmarks' 3-layer feature
-/// network, or the fixed RGB 3×3 Gaussian through one of the two kernel engines.
+/// network, the fixed RGB 3×3 Gaussian through one of the two kernel engines, or Sobel on luma.
 ///
 /// FLOP count per frame (`flopsPerFrame`), multiply-adds counted as 2 FLOPs and nothing else
 /// (bias, ReLU, conversions and padding are free):
@@ -24,6 +24,9 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     case tinyFeatures = "tiny-features"
     /// The fixed 3×3 Gaussian on the 8-bit R, G and B planes through `PlaneStreamFilter`.
     case gaussianDirect = "gaussian-direct"
+    /// Sobel magnitude (`convoy filter --kernel sobel --space luma`) on one 8-bit plane per frame
+    /// through `PlaneStreamFilter`: two 3×3 correlations per sample, plus the square root.
+    case sobelDirect = "sobel-direct"
     /// The same Gaussian as the per-plane layer `FilterChain.makeLayer()` on `[N·3, 1, H, W]`
     /// Float32 (im2col + SGEMM).
     case gaussianIm2col = "gaussian-im2col"
@@ -34,6 +37,7 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
         case .conv3to16: return (3, 16, 1)
         case .conv16to32: return (16, 32, 1)
         case .depthwiseRGB, .gaussianDirect, .gaussianIm2col: return (3, 3, 3)
+        case .sobelDirect: return (1, 2, 1)
         case .tinyFeatures: return (3, 32, 1)
         }
     }

@@ -66,13 +66,14 @@ final class BenchWorkload {
             BenchWorkload.fill(planes, range: 0...1, random: &random)
             let output = Tensor(shape: try layer.validatedOutputShape(for: planes.shape))
             run = { layer.forward(planes, into: output, context: context) }
-        case .gaussianDirect:
-            let tasks = batch * 3
+        case .gaussianDirect, .sobelDirect:
+            let tasks = batch * (benchCase == .sobelDirect ? 1 : 3)
             let planeSize = width * height
             let samples = UnsafeMutablePointer<UInt8>.allocate(capacity: tasks * planeSize)
             let raw = UnsafeMutableRawBufferPointer(start: samples, count: tasks * planeSize)
             for index in raw.indices { raw[index] = UInt8(truncatingIfNeeded: random.next()) }
-            let filters = (0..<threads).map { _ in PlaneStreamFilter(chain: BenchWorkload.gaussian) }
+            let chain = benchCase == .sobelDirect ? BenchWorkload.sobel : BenchWorkload.gaussian
+            let filters = (0..<threads).map { _ in PlaneStreamFilter(chain: chain) }
             let workers = max(1, min(threads, tasks))
             run = {
                 // As KernelProcessor's direct engine: the planes shared through a TaskQueue.
@@ -87,6 +88,9 @@ final class BenchWorkload {
     /// The fixed filter of the Gaussian cases: `convoy filter --kernel gaussian` (the default
     /// binomial 3×3, border replicate).
     static let gaussian = FilterChain(kernels: [BuiltInKernel.gaussian.defaultKernel], border: .replicate)
+
+    /// The fixed filter of the Sobel case: `convoy filter --kernel sobel` (border replicate).
+    static let sobel = FilterChain(kernels: [BuiltInKernel.sobel.defaultKernel], border: .replicate)
 
     /// Fills `tensor` with values uniform in `range`.
     private static func fill(_ tensor: Tensor, range: ClosedRange<Float>, random: inout SplitMix64) {

@@ -19,12 +19,15 @@ public final class PlaneStreamFilter {
     /// The chain it applies.
     public let chain: FilterChain
     private let stages: [Stage]
+    /// The chain's one kernel in whole numbers, when it has that form (see `IntegerStage`).
+    private let integerStage: IntegerStage?
     private var capacity = 0
 
     /// Creates a filter for `chain`.
     public init(chain: FilterChain) {
         self.chain = chain
         stages = chain.kernels.map(Stage.init)
+        integerStage = stages.count == 1 ? IntegerStage(stages[0]) : nil
         var range: ClosedRange<Double> = 0...1
         for stage in stages { range = stage.range(of: range, zeroBorder: chain.border == .zero) }
         outputRange = range
@@ -46,6 +49,12 @@ public final class PlaneStreamFilter {
         stages.allSatisfy { width > 2 * $0.radiusX && height > 2 * $0.radiusY }
     }
 
+    /// Whether planes of samples up to `maxLevel` run through the whole-number path: the chain is
+    /// one 3×3 kernel with small whole taps across and down, and its sums fit in 16 bits.
+    public func runsInWholeNumbers(maxLevel: Int) -> Bool {
+        integerStage?.fits(maxLevel: maxLevel) ?? false
+    }
+
     /// Filters the plane at `plane` in place.
     ///
     /// - Parameters:
@@ -58,6 +67,16 @@ public final class PlaneStreamFilter {
         precondition(supports(width: width, height: height), "plane \(width)×\(height) is smaller than a kernel")
         precondition(bytesPerSample == 1 || bytesPerSample == 2, "samples are 8 or 16 bits")
         guard !stages.isEmpty else { return }
+        if let integerStage, integerStage.fits(maxLevel: maxLevel) {
+            if bytesPerSample == 1 {
+                integerStage.apply(to: plane, as: UInt8.self, width: width, height: height, stride: stride,
+                                   maxLevel: maxLevel, border: chain.border)
+            } else {
+                integerStage.apply(to: plane, as: UInt16.self, width: width, height: height, stride: stride,
+                                   maxLevel: maxLevel, border: chain.border)
+            }
+            return
+        }
         if width > capacity {
             for stage in stages { stage.allocate(width: width) }
             capacity = width

@@ -88,6 +88,105 @@ final class PlaneStreamFilterTests: XCTestCase {
         }
     }
 
+    /// Which chains take the whole-number path: one separable 3×3 kernel with whole taps, a blur
+    /// over a power of two without bias or a gradient pair, on samples whose sums fit in 16 bits.
+    func testWholeNumberPathTakesExactlyItsKernels() throws {
+        func whole(_ specs: [String], _ maxLevel: Int = 255) throws -> Bool {
+            PlaneStreamFilter(chain: try FilterChain(specs: specs, border: .replicate)).runsInWholeNumbers(maxLevel: maxLevel)
+        }
+        for specs in [["gaussian"], ["sobel"], ["prewitt"], ["[1 2 1; 2 4 2; 1 2 1]/8"], ["[-1 2 -1; -2 4 -2; -1 2 -1]/4"],
+                      ["sobel:scale=0.125,bias=0.25"], ["gaussian:scale=0.5"]] {
+            XCTAssertTrue(try whole(specs), "\(specs)")
+            XCTAssertTrue(try whole(specs, 1023), "\(specs) on 10-bit samples")
+            XCTAssertFalse(try whole(specs, 65535), "\(specs) on 16-bit samples overflows Int16")
+        }
+        for specs in [["box"], ["gaussian:sigma=1"], ["sharpen"], ["gaussian:bias=0.1"], ["[1 2 1]/4"], ["gaussian:size=5"],
+                      ["sobel-x"], ["gaussian", "gaussian"], ["[1 2 1; 2 4 2; 1 2 1]/15"]] {
+            XCTAssertFalse(try whole(specs), "\(specs)")
+        }
+    }
+
+    /// The whole-number path against an exact reference: the correlation summed in Double (the
+    /// taps are exact there), rounded to the nearest level with ties to even, clamped; every
+    /// sample must match, ties included.
+    func testWholeNumberPathRoundsExactly() throws {
+        var generator = SplitMix64(seed: 23)
+        let cases: [[String]] = [["gaussian"], ["sobel"], ["prewitt"], ["[1 2 1; 2 4 2; 1 2 1]/8"],
+                                 ["[-1 2 -1; -2 4 -2; -1 2 -1]/4"], ["sobel:scale=0.125"], ["gaussian:scale=0.5"]]
+        for specs in cases {
+            for border in BorderMode.allCases {
+                let kernel = try KernelSpec.parse(specs[0])
+                let filter = PlaneStreamFilter(chain: FilterChain(kernels: [kernel], border: border))
+                for (width, height, maxLevel) in [(37, 11, 255), (16, 3, 255), (3, 5, 1023), (50, 21, 1023)] {
+                    XCTAssertTrue(filter.runsInWholeNumbers(maxLevel: maxLevel))
+                    // Flat runs and extremes make ties and clamps common, noise the rest.
+                    let levels = (0..<(width * height)).map { index -> Int in
+                        switch Int.random(in: 0..<4, using: &generator) {
+                        case 0: return maxLevel
+                        case 1: return index % 7 == 0 ? 1 : 0
+                        default: return Int.random(in: 0...maxLevel, using: &generator)
+                        }
+                    }
+                    let expected = PlaneStreamFilterTests.exact(kernel, levels, width: width, height: height,
+                                                                border: border, maxLevel: maxLevel)
+                    let bytes = maxLevel > 255 ? 2 : 1
+                    let stride = width * bytes + 8
+                    let plane = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 64)
+                    defer { plane.deallocate() }
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            if bytes == 1 { plane.storeBytes(of: UInt8(levels[y * width + x]), toByteOffset: y * stride + x, as: UInt8.self) }
+                            else { plane.storeBytes(of: UInt16(levels[y * width + x]), toByteOffset: y * stride + 2 * x, as: UInt16.self) }
+                        }
+                    }
+                    filter.apply(to: plane, width: width, height: height, stride: stride, bytesPerSample: bytes, maxLevel: maxLevel)
+                    var mismatches = 0
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            let got = bytes == 1 ? Int(plane.load(fromByteOffset: y * stride + x, as: UInt8.self))
+                                                 : Int(plane.load(fromByteOffset: y * stride + 2 * x, as: UInt16.self))
+                            if got != expected[y * width + x] { mismatches += 1 }
+                        }
+                    }
+                    XCTAssertEqual(mismatches, 0, "\(specs) \(border) \(width)×\(height) 0…\(maxLevel)")
+                }
+            }
+        }
+    }
+
+    /// The correctly rounded levels of `kernel` over `levels`, computed in Double.
+    private static func exact(_ kernel: Kernel, _ levels: [Int], width: Int, height: Int, border: BorderMode,
+                              maxLevel: Int) -> [Int] {
+        let size = kernel.width
+        let radius = size / 2
+        func correlate(_ weights: [Float], _ x: Int, _ y: Int) -> Double {
+            var sum = 0.0
+            for ky in 0..<size {
+                for kx in 0..<size {
+                    guard let sy = border.sourceIndex(y + ky - radius, count: height),
+                          let sx = border.sourceIndex(x + kx - radius, count: width) else { continue }
+                    sum += Double(weights[ky * size + kx]) * Double(levels[sy * width + sx])
+                }
+            }
+            return sum
+        }
+        let weights = Array(kernel.weights.joined())
+        let partner = kernel.partnerWeights.map { Array($0.joined()) }
+        var result: [Int] = []
+        for y in 0..<height {
+            for x in 0..<width {
+                var value = correlate(weights, x, y)
+                if let partner {
+                    let other = correlate(partner, x, y)
+                    value = (value * value + other * other).squareRoot()
+                }
+                value += Double(kernel.bias) * Double(maxLevel)
+                result.append(Int(min(max(value, 0), Double(maxLevel)).rounded(.toNearestOrEven)))
+            }
+        }
+        return result
+    }
+
     func testSmallestPlanesAKernelFits() throws {
         var generator = SplitMix64(seed: 11)
         let filter = PlaneStreamFilter(chain: try FilterChain(specs: ["box:size=5"], border: .reflect))
