@@ -106,6 +106,9 @@ def cases(python):
         ("sobel-luma", "Sobel magnitude on luma (chroma kept), 1080p", 300,
          [CONVOY, "filter", hd, "--kernel", "sobel", "--space", "luma", "-o", str(out / "cv-sobel.mp4"), "-y", "-q"],
          ff + [hd, "-vf", "sobel=planes=1"] + X264 + [str(out / "ff-sobel.mp4")]),
+        ("sobel-yuv", "Sobel magnitude on all three planes, 1080p (what plain `-vf sobel` computes)", 300,
+         [CONVOY, "filter", hd, "--kernel", "sobel", "--space", "yuv", "-o", str(out / "cv-sobel-yuv.mp4"), "-y", "-q"],
+         ff + [hd, "-vf", "sobel"] + X264 + [str(out / "ff-sobel-yuv.mp4")]),
         ("features-720p", "3-layer net (3→16→32→32, 3×3, ReLU, 2×2 max pool), 720p, batch 8, 2 threads, maps averaged to [frames, 32]", 300,
          [CONVOY, "features", sd, "--model", model, "-o", str(out / "cv-feats.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
          [python, str(ROOT / "bench" / "features_peer.py"), weights, sd, str(out / "py-feats.f32"), "2"] if python else None),
@@ -127,6 +130,7 @@ def conv_cases(python):
         ("tiny-features", "the features-720p network alone (3→16, ReLU, 2×2 max pool, 16→32, ReLU, 32→32, ReLU), 720p", True, sd),
         ("gaussian-direct", "fixed RGB 3×3 Gaussian, direct engine (PlaneStreamFilter, 8-bit planes)", False, hd),
         ("gaussian-im2col", "fixed RGB 3×3 Gaussian, im2col engine (FilterChain layer on [N·3, 1, H, W] Float32)", False, hd),
+        ("sobel-direct", "fixed Sobel magnitude on one 8-bit plane per frame, direct engine (PlaneStreamFilter)", False, hd),
     ]
     return [(name, what, [CONVOY_BENCH, "--case", name] + shape,
              [python, str(ROOT / "bench" / "conv_peer.py"), "--case", name] + shape if peer and python else None)
@@ -141,7 +145,7 @@ def selected(rows):
     return [row for row in rows if row[0] in names or ("conv-layers" in names and row[0] in CONV_NAMES)]
 
 
-CONV_NAMES = {"conv-3-16", "conv-16-32", "depthwise-rgb", "tiny-features", "gaussian-direct", "gaussian-im2col"}
+CONV_NAMES = {"conv-3-16", "conv-16-32", "depthwise-rgb", "tiny-features", "gaussian-direct", "gaussian-im2col", "sobel-direct"}
 NETWORK_GOAL = 0.9  # issue 5, goal 4: the network at least 0.9× onnxruntime's speed on the same batches
 FILTER_NAMES = {"gaussian-direct", "gaussian-im2col"}  # timed against FILTER_GOAL_MS, no peer
 
@@ -259,7 +263,9 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
         blocks[name] = command_block(name, convoy, peer, summary)
     for name, what, convoy, peer, summary in conv_results:
         c, p = summary.get("convoy"), summary.get("peer")
-        if name in FILTER_NAMES:
+        if name == "sobel-direct":
+            goal = "no goal: the filter's share of the sobel-luma row"
+        elif name in FILTER_NAMES:
             goal = f"{c['ms']:.1f} ms/frame (goal ≤ {FILTER_GOAL_MS:g} ms: {'met' if c['ms'] <= FILTER_GOAL_MS else 'not met'})"
         elif name == "tiny-features":
             goal = f"{c['gflops'] / p['gflops']:.2f}× onnxruntime's speed (goal ≥ {NETWORK_GOAL:g}×)" if p else "—"
@@ -287,7 +293,7 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
             "GFLOP/s counts 2 FLOPs per multiply-add of the convolution, nothing else:",
             "2 · outChannels · H · W · (inChannels / groups) · 3 · 3 per frame (the network: its three convolutions;",
             "Convoy runs the batch in the groups of whole frames `convoy features` uses, onnxruntime all at once).",
-            "The Gaussian rows have no peer; their",
+            "The Gaussian and Sobel rows have no peer; the Gaussian's",
             "goal is a time per frame (the direct engine reads and writes 8-bit planes, the im2col one Float32).",
             "",
             "| case | Convoy ms/frame | onnxruntime ms/frame | Convoy GFLOP/s | onnxruntime GFLOP/s | Convoy / onnxruntime or goal |",
