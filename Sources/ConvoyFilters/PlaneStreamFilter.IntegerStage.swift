@@ -1,14 +1,16 @@
 import ConvoyTensor
 
 extension PlaneStreamFilter {
-    /// A 3×3 kernel whose passes have small whole-number taps, run on the samples' own levels in
-    /// 16-bit integers: a blur whose weights are whole numbers over a power of two (the binomial
-    /// Gaussian, `[1 2 1]/4`, …), or a gradient pair (Sobel, Prewitt, …).
+    /// A 3×3 kernel with small whole-number taps, run on the samples' own levels in 16-bit
+    /// integers: a linear kernel whose weights are whole numbers over a power of two (the binomial
+    /// Gaussian, sharpen, the Laplacian, emboss, Sobel-x, …), or a gradient pair whose matrices are
+    /// outer products (Sobel, Prewitt).
     ///
-    /// Each arriving row is widened to `Int16` once and filtered across with whole taps into a
-    /// ring of three rows per pass; an output row sums three ring rows with whole taps. A blur's
-    /// sum then goes back to a level by a rounding shift (ties to even) and a clamp, all in 16-bit
-    /// lanes; a gradient pair's two sums turn into Float32 for `√((unitX · gx)² + (unitY · gy)²)
+    /// A separable kernel widens each arriving row to `Int16` once and filters it across with
+    /// whole taps into a ring of three rows per pass; an output row sums three ring rows with
+    /// whole taps. Any other linear kernel keeps the last three widened rows and sums its nine
+    /// taps over them. A linear kernel's sum then goes back to a level by a rounding shift (ties
+    /// to even) and a clamp, all in 16-bit lanes; a gradient pair's two sums turn into Float32 for `√((unitX · gx)² + (unitY · gy)²)
     /// + offset`, rounded to the nearest level (ties to even) and clamped as `SampleLevels.store`
     /// does. The sums are exact, so the result is the correctly rounded level of the exact
     /// correlation; the Float32 path rounds its sums on the way and may land on the other side of
@@ -16,7 +18,7 @@ extension PlaneStreamFilter {
     ///
     /// Eight 16-bit lanes fit where four Float32 lanes do, and the samples are never converted to
     /// 0…1. Kernels whose unit is not a power of two (the 3×3 box, a Gaussian with a chosen
-    /// sigma) gained nothing this way (the conversion to Float32 at the end cost what the integer
+    /// sigma) or that have a bias gained nothing this way (the conversion to Float32 at the end cost what the integer
     /// sums saved) and stay on the Float32 path. It serves a chain of one such kernel on samples
     /// whose sums fit in `Int16` (8-bit and 10-bit samples for every built-in 3×3 kernel).
     final class IntegerStage {
@@ -24,16 +26,21 @@ extension PlaneStreamFilter {
         private let acrossTaps: [Taps]
         private let downTaps: [Taps]
         private var passes: Range<Int> { acrossTaps.indices }
+        /// Rows kept in the ring: three per pass, or three source rows.
+        private var ringRows: Int { 3 * max(1, acrossTaps.count) }
         typealias Taps = (Int16, Int16, Int16)
         /// What one unit of a pass's whole sum weighs in levels.
         private let units: [Float]
-        /// For a blur: the unit is 2^-shift (shift ≥ 1) and the bias is zero.
+        /// The nine taps, row by row, of a linear kernel that is not separable; nil otherwise.
+        private let fullTaps: [Int16]?
+        /// For a linear kernel: the unit is 2^-shift (0 ≤ shift ≤ 14) and the bias is zero.
         private let shift: Int?
         private let bias: Float
         /// The largest magnitude a pass's across sum and its full sum can reach, per level of input.
         private let growth: (across: Int, total: Int)
 
-        /// `kernelHeight` = 3 widened rows per pass, each with room for `width` sums.
+        /// `kernelHeight` = 3 rows per pass, each with room for `width` sums, or for a full kernel
+        /// the last 3 widened source rows with their border samples.
         private var ring: UnsafeMutablePointer<Int16>?
         /// The arriving row, widened, with one sample of border on each side.
         private var padded: UnsafeMutablePointer<Int16>?
@@ -42,32 +49,40 @@ extension PlaneStreamFilter {
         /// The ring rows of the output row being computed, three per pass.
         private let window = UnsafeMutablePointer<UnsafePointer<Int16>>.allocate(capacity: 6)
 
-        /// The integer form of `stage`, or nil when it has none: it must be a separable 3×3 kernel
-        /// (or a pair of them) whose across and down taps are whole multiples, at most 64, of
-        /// their smallest nonzero tap; a single kernel must also have no bias and a unit of
-        /// 1/2, 1/4, … 1/16384.
+        /// The integer form of `stage`, or nil when it has none: it must be 3×3 with taps that are
+        /// whole multiples, at most 64, of their smallest nonzero tap (across and down for a
+        /// separable kernel or pair, else the matrix's). A gradient pair must be separable; a
+        /// linear kernel must have no bias and a unit of 1, 1/2, … 1/16384.
         init?(_ stage: Stage) {
-            guard stage.kernelWidth == 3, stage.kernelHeight == 3, stage.separable else { return nil }
+            guard stage.kernelWidth == 3, stage.kernelHeight == 3 else { return nil }
             var passes: [(across: Taps, down: Taps)] = []
             var units: [Float] = []
             var across = 0, total = 0
-            for pass in stage.passes {
-                guard let (wholeAcross, unitAcross) = IntegerStage.whole(pass.across),
-                      let (wholeDown, unitDown) = IntegerStage.whole(pass.down) else { return nil }
-                passes.append(((wholeAcross[0], wholeAcross[1], wholeAcross[2]), (wholeDown[0], wholeDown[1], wholeDown[2])))
-                units.append(unitAcross * unitDown)
-                let sumAcross = wholeAcross.reduce(0) { $0 + abs(Int($1)) }
-                across = max(across, sumAcross)
-                total = max(total, sumAcross * wholeDown.reduce(0) { $0 + abs(Int($1)) })
+            if stage.separable {
+                for pass in stage.passes {
+                    guard let (wholeAcross, unitAcross) = IntegerStage.whole(pass.across),
+                          let (wholeDown, unitDown) = IntegerStage.whole(pass.down) else { return nil }
+                    passes.append(((wholeAcross[0], wholeAcross[1], wholeAcross[2]), (wholeDown[0], wholeDown[1], wholeDown[2])))
+                    units.append(unitAcross * unitDown)
+                    let sumAcross = wholeAcross.reduce(0) { $0 + abs(Int($1)) }
+                    across = max(across, sumAcross)
+                    total = max(total, sumAcross * wholeDown.reduce(0) { $0 + abs(Int($1)) })
+                }
+                fullTaps = nil
+            } else {
+                guard stage.partner == nil, let (taps, unit) = IntegerStage.whole(stage.weights) else { return nil }
+                fullTaps = taps
+                units = [unit]
+                total = taps.reduce(0) { $0 + abs(Int($1)) }
             }
-            if passes.count == 1 {
+            if units.count == 1 {
                 let unit = units[0]
-                guard stage.bias == 0, unit.significandBitPattern == 0, unit.exponent <= -1, unit.exponent >= -14 else {
+                guard stage.bias == 0, unit.significandBitPattern == 0, unit.exponent <= 0, unit.exponent >= -14 else {
                     return nil
                 }
                 shift = Int(-unit.exponent)
                 // The rounding adds up to 2^(shift-1) to the sum.
-                total += 1 << (shift! - 1)
+                if shift! > 0 { total += 1 << (shift! - 1) }
             } else {
                 shift = nil
             }
@@ -115,7 +130,7 @@ extension PlaneStreamFilter {
                 padded?.deallocate()
                 zeros?.deallocate()
                 rowLength = width + 2
-                ring = .allocate(capacity: rowLength * 3 * passes.count)
+                ring = .allocate(capacity: rowLength * ringRows)
                 padded = .allocate(capacity: rowLength)
                 zeros = .allocate(capacity: rowLength)
                 zeros!.initialize(repeating: 0, count: rowLength)
@@ -131,13 +146,21 @@ extension PlaneStreamFilter {
             // Output row y needs source rows y - 1 … y + 1: it is written once row y + 1 (or the
             // last row) has entered the ring, so the plane is overwritten only behind the reads.
             func emit(_ y: Int) {
+                let destination = (plane + y * stride).assumingMemoryBound(to: Sample.self)
+                if let fullTaps {
+                    for ky in 0..<3 {
+                        window[ky] = border.sourceIndex(y + ky - 1, count: height)
+                            .map { UnsafePointer(ringRow($0, pass: 0)) } ?? UnsafePointer(zeros)
+                    }
+                    IntegerStage.shifted(window, taps: fullTaps, shift: shift!, top: Int16(maxLevel), into: destination, width: width)
+                    return
+                }
                 for pass in passes.indices {
                     for ky in 0..<3 {
                         window[pass * 3 + ky] = border.sourceIndex(y + ky - 1, count: height)
                             .map { UnsafePointer(ringRow($0, pass: pass)) } ?? UnsafePointer(zeros)
                     }
                 }
-                let destination = (plane + y * stride).assumingMemoryBound(to: Sample.self)
                 if let shift {
                     IntegerStage.shifted(window, down: downTaps[0], shift: shift, top: Int16(maxLevel),
                                          into: destination, width: width)
@@ -148,6 +171,15 @@ extension PlaneStreamFilter {
             }
             for y in 0..<height {
                 let source = UnsafePointer((plane + y * stride).assumingMemoryBound(to: Sample.self))
+                if fullTaps != nil {
+                    // The widened row goes straight into the ring, border samples and all.
+                    let row = ringRow(y, pass: 0)
+                    IntegerStage.widen(source, into: row + 1, width: width)
+                    row[0] = left.map { row[1 + $0] } ?? 0
+                    row[width + 1] = right.map { row[1 + $0] } ?? 0
+                    if y >= 1 { emit(y - 1) }
+                    continue
+                }
                 IntegerStage.widen(source, into: padded + 1, width: width)
                 padded[0] = left.map { padded[1 + $0] } ?? 0
                 padded[width + 1] = right.map { padded[1 + $0] } ?? 0
@@ -185,13 +217,40 @@ extension PlaneStreamFilter {
         ) {
             let (r0, r1, r2) = (rows[0], rows[1], rows[2])
             let (d0, d1, d2) = down
-            let bits = Int16(shift)
-            let belowHalf = Int16(1) << (bits - 1) - 1
+            let (bits, belowHalf, parity) = IntegerStage.rounding(shift)
             for x in 0..<width {
                 let sum = d0 &* r0[x] &+ d1 &* r1[x] &+ d2 &* r2[x]
-                let level = (sum &+ belowHalf &+ ((sum &>> bits) & 1)) &>> bits
+                let level = (sum &+ belowHalf &+ ((sum &>> bits) & parity)) &>> bits
                 destination[x] = Sample(truncatingIfNeeded: min(max(level, 0), top))
             }
+        }
+
+        /// The level of (Σ taps[3·r + c] · rows[r][x + c]) / 2^shift, rounded and clamped as
+        /// `shifted` does; each row starts one sample before the first.
+        private static func shifted<Sample: FixedWidthInteger & UnsignedInteger>(
+            _ rows: UnsafePointer<UnsafePointer<Int16>>, taps: [Int16], shift: Int, top: Int16,
+            into destination: UnsafeMutablePointer<Sample>, width: Int
+        ) {
+            let (r0, r1, r2) = (rows[0], rows[1], rows[2])
+            let (w0, w1, w2, w3, w4) = (taps[0], taps[1], taps[2], taps[3], taps[4])
+            let (w5, w6, w7, w8) = (taps[5], taps[6], taps[7], taps[8])
+            let (bits, belowHalf, parity) = IntegerStage.rounding(shift)
+            for x in 0..<width {
+                let top3 = w0 &* r0[x] &+ w1 &* r0[x + 1] &+ w2 &* r0[x + 2]
+                let middle3 = w3 &* r1[x] &+ w4 &* r1[x + 1] &+ w5 &* r1[x + 2]
+                let bottom3 = w6 &* r2[x] &+ w7 &* r2[x + 1] &+ w8 &* r2[x + 2]
+                let sum = top3 &+ middle3 &+ bottom3
+                let level = (sum &+ belowHalf &+ ((sum &>> bits) & parity)) &>> bits
+                destination[x] = Sample(truncatingIfNeeded: min(max(level, 0), top))
+            }
+        }
+
+        /// The constants of a rounding shift by `shift` bits, ties to even:
+        /// `(sum + belowHalf + ((sum >> bits) & parity)) >> bits`; all but `bits` are 0 for a
+        /// shift of 0, which leaves the sum as it is.
+        @inline(__always)
+        private static func rounding(_ shift: Int) -> (bits: Int16, belowHalf: Int16, parity: Int16) {
+            shift == 0 ? (0, 0, 0) : (Int16(shift), Int16(1) << (shift - 1) - 1, 1)
         }
 
         /// The level of √((unitX · gx)² + (unitY · gy)²) + `offset`, where gx and gy are the down

@@ -88,20 +88,23 @@ final class PlaneStreamFilterTests: XCTestCase {
         }
     }
 
-    /// Which chains take the whole-number path: one separable 3×3 kernel with whole taps, a blur
-    /// over a power of two without bias or a gradient pair, on samples whose sums fit in 16 bits.
+    /// Which chains take the whole-number path: one 3×3 kernel with whole taps, linear over a power
+    /// of two (one included) without bias or a separable gradient pair, on samples whose sums fit
+    /// in 16 bits.
     func testWholeNumberPathTakesExactlyItsKernels() throws {
         func whole(_ specs: [String], _ maxLevel: Int = 255) throws -> Bool {
             PlaneStreamFilter(chain: try FilterChain(specs: specs, border: .replicate)).runsInWholeNumbers(maxLevel: maxLevel)
         }
         for specs in [["gaussian"], ["sobel"], ["prewitt"], ["[1 2 1; 2 4 2; 1 2 1]/8"], ["[-1 2 -1; -2 4 -2; -1 2 -1]/4"],
-                      ["sobel:scale=0.125,bias=0.25"], ["gaussian:scale=0.5"]] {
+                      ["sobel:scale=0.125,bias=0.25"], ["gaussian:scale=0.5"], ["sharpen"], ["laplacian"], ["emboss"],
+                      ["sobel-x"], ["[0 1 0; 1 4 1; 0 1 0]/8"], ["[3 0 -1; 0 0 0; -1 0 3]/2"]] {
             XCTAssertTrue(try whole(specs), "\(specs)")
             XCTAssertTrue(try whole(specs, 1023), "\(specs) on 10-bit samples")
             XCTAssertFalse(try whole(specs, 65535), "\(specs) on 16-bit samples overflows Int16")
         }
-        for specs in [["box"], ["gaussian:sigma=1"], ["sharpen"], ["gaussian:bias=0.1"], ["[1 2 1]/4"], ["gaussian:size=5"],
-                      ["sobel-x"], ["gaussian", "gaussian"], ["[1 2 1; 2 4 2; 1 2 1]/15"]] {
+        for specs in [["box"], ["gaussian:sigma=1"], ["emboss:bias=0.5"], ["gaussian:bias=0.1"], ["[1 2 1]/4"], ["gaussian:size=5"],
+                      ["gaussian", "gaussian"], ["[1 2 1; 2 4 2; 1 2 1]/15"], ["[1 0 0; 0 1 0; 0 0 1]/3"], ["sharpen:scale=0.3"],
+                      ["[1 64 1; 64 64 64; 1 64 1]/1"]] {
             XCTAssertFalse(try whole(specs), "\(specs)")
         }
     }
@@ -112,7 +115,9 @@ final class PlaneStreamFilterTests: XCTestCase {
     func testWholeNumberPathRoundsExactly() throws {
         var generator = SplitMix64(seed: 23)
         let cases: [[String]] = [["gaussian"], ["sobel"], ["prewitt"], ["[1 2 1; 2 4 2; 1 2 1]/8"],
-                                 ["[-1 2 -1; -2 4 -2; -1 2 -1]/4"], ["sobel:scale=0.125"], ["gaussian:scale=0.5"]]
+                                 ["[-1 2 -1; -2 4 -2; -1 2 -1]/4"], ["sobel:scale=0.125"], ["gaussian:scale=0.5"],
+                                 ["sharpen"], ["laplacian"], ["emboss"], ["sobel-x"], ["[0 1 0; 1 4 1; 0 1 0]/8"],
+                                 ["[3 0 -1; 0 0 0; -1 0 3]/2"]]
         for specs in cases {
             for border in BorderMode.allCases {
                 let kernel = try KernelSpec.parse(specs[0])
