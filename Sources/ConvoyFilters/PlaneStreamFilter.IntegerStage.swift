@@ -10,17 +10,18 @@ extension PlaneStreamFilter {
     /// whole taps into a ring of three rows per pass; an output row sums three ring rows with
     /// whole taps. Any other linear kernel keeps the last three widened rows and sums its nine
     /// taps over them. A linear kernel's sum then goes back to a level by a rounding shift (ties
-    /// to even) and a clamp, all in 16-bit lanes; a gradient pair's two sums turn into Float32 for `√((unitX · gx)² + (unitY · gy)²)
-    /// + offset`, rounded to the nearest level (ties to even) and clamped as `SampleLevels.store`
-    /// does. The sums are exact, so the result is the correctly rounded level of the exact
-    /// correlation; the Float32 path rounds its sums on the way and may land on the other side of
-    /// a tie.
+    /// to even) and a clamp, all in 16-bit lanes; a gradient pair's two sums turn into Float32
+    /// for `√((unitX · gx)² + (unitY · gy)²) + offset`, rounded to the nearest level (ties to
+    /// even) and clamped as `SampleLevels.store` does. The sums are exact, so the result is the
+    /// correctly rounded level of the exact correlation; the Float32 path rounds its sums on the
+    /// way and may land on the other side of a tie.
     ///
     /// Eight 16-bit lanes fit where four Float32 lanes do, and the samples are never converted to
     /// 0…1. Kernels whose unit is not a power of two (the 3×3 box, a Gaussian with a chosen
-    /// sigma) or that have a bias gained nothing this way (the conversion to Float32 at the end cost what the integer
-    /// sums saved) and stay on the Float32 path. It serves a chain of one such kernel on samples
-    /// whose sums fit in `Int16` (8-bit and 10-bit samples for every built-in 3×3 kernel).
+    /// sigma) gained nothing this way (the conversion to Float32 at the end cost what the integer
+    /// sums saved) and stay on the Float32 path, as do linear kernels with a bias. It serves a
+    /// chain of one such kernel on samples whose sums fit in `Int16` (8-bit and 10-bit samples
+    /// for every built-in 3×3 kernel it takes).
     final class IntegerStage {
         /// Whole taps across and down, one triple each per pass (the x matrix, then the y matrix).
         private let acrossTaps: [Taps]
