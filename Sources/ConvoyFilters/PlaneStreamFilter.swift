@@ -11,7 +11,8 @@ import ConvoyTensor
 /// kernel's rows go back to the plane through `SampleLevels.store`, as the batch tensor's do. Every
 /// kernel reads beyond the plane's edges as `border` says, at the plane's true edges, so the
 /// result equals the layer that `FilterChain.makeLayer()` builds, computed the same way in
-/// Float32 (the sums run in another order, so the last bit of a sum may differ).
+/// Float32 (the sums run in another order, so the last bit of a sum may differ). A chain of one
+/// 3×3 kernel with whole taps runs in 16-bit integers instead (`IntegerStage`), exactly.
 ///
 /// Memory: a few rows per kernel, allocated once for the widest plane. One filter must not run on
 /// two threads at once; make one per thread.
