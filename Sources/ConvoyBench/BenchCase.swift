@@ -9,8 +9,9 @@ import ArgumentParser
 ///     FLOP = 2 · outChannels · height · width · (inChannels / groups) · kernelHeight · kernelWidth
 ///
 /// with the output the size of the input (3×3, stride 1, padding 1). The Gaussian filters the
-/// three planes of a frame: 2 · 3 · H · W · 9, as the depthwise layer. The feature network counts
-/// its three convolutions, the last two on the pooled half-size frame.
+/// three planes of a frame: 2 · 3 · H · W · 9, as the depthwise layer; Sobel makes two
+/// correlations of one plane: 2 · 2 · H · W · 9 (its square root is free). The feature network
+/// counts its three convolutions, the last two on the pooled half-size frame.
 enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     /// Conv 3→16, 3×3, padding 1, bias, ReLU fused (`Conv2d(activation: .relu)`).
     case conv3to16 = "conv-3-16"

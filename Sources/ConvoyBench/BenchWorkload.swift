@@ -14,8 +14,8 @@ final class BenchWorkload {
     ///
     /// The convolutions run as `ConvoyPipeline`'s compute thread runs them: oneDNN kept to one
     /// thread per caller, the tiles shared among `threads` workers (`ExecutionContext`). The direct
-    /// Gaussian shares the batch's 8-bit planes among `threads` workers, one `PlaneStreamFilter`
-    /// each, as `KernelProcessor` does.
+    /// Gaussian and Sobel share the batch's 8-bit planes among `threads` workers, one
+    /// `PlaneStreamFilter` each, as `KernelProcessor` does.
     init(_ benchCase: BenchCase, batch: Int, width: Int, height: Int, threads: Int) throws {
         OneDNNMatrixMultiplier.setThreadCount(1)
         let context = ExecutionContext(threads: threads)
