@@ -43,7 +43,8 @@ extension PlaneStreamFilter {
         /// `kernelHeight` = 3 rows per pass, each with room for `width` sums, or for a full kernel
         /// the last 3 widened source rows with their border samples.
         private var ring: UnsafeMutablePointer<Int16>?
-        /// The arriving row, widened, with one sample of border on each side.
+        /// The arriving row of a separable kernel, widened, with one sample of border on each side
+        /// (nil for a full kernel, whose rows arrive in the ring).
         private var padded: UnsafeMutablePointer<Int16>?
         private var zeros: UnsafeMutablePointer<Int16>?
         private var rowLength = 0
@@ -132,60 +133,46 @@ extension PlaneStreamFilter {
                 zeros?.deallocate()
                 rowLength = width + 2
                 ring = .allocate(capacity: rowLength * ringRows)
-                padded = .allocate(capacity: rowLength)
+                // A full kernel widens straight into its ring; a separable one filters across from here.
+                padded = fullTaps == nil ? .allocate(capacity: rowLength) : nil
                 zeros = .allocate(capacity: rowLength)
                 zeros!.initialize(repeating: 0, count: rowLength)
             }
-            let ring = ring!, padded = padded!, zeros = zeros!
+            let ring = ring!, zeros = zeros!, padded = padded
             func ringRow(_ y: Int, pass: Int) -> UnsafeMutablePointer<Int16> {
                 ring + (pass * 3 + y % 3) * rowLength
             }
             let top = Float(maxLevel)
-            let offset = bias * top
             let left = border.sourceIndex(-1, count: width), right = border.sourceIndex(width, count: width)
             let window = window
             // Output row y needs source rows y - 1 … y + 1: it is written once row y + 1 (or the
             // last row) has entered the ring, so the plane is overwritten only behind the reads.
             func emit(_ y: Int) {
-                let destination = (plane + y * stride).assumingMemoryBound(to: Sample.self)
-                if let fullTaps {
-                    for ky in 0..<3 {
-                        window[ky] = border.sourceIndex(y + ky - 1, count: height)
-                            .map { UnsafePointer(ringRow($0, pass: 0)) } ?? UnsafePointer(zeros)
-                    }
-                    IntegerStage.shifted(window, taps: fullTaps, shift: shift!, top: Int16(maxLevel), into: destination, width: width)
-                    return
-                }
-                for pass in passes.indices {
+                for pass in 0..<max(1, passes.count) {
                     for ky in 0..<3 {
                         window[pass * 3 + ky] = border.sourceIndex(y + ky - 1, count: height)
                             .map { UnsafePointer(ringRow($0, pass: pass)) } ?? UnsafePointer(zeros)
                     }
                 }
-                if let shift {
+                let destination = (plane + y * stride).assumingMemoryBound(to: Sample.self)
+                if let fullTaps {
+                    IntegerStage.shifted(window, taps: fullTaps, shift: shift!, top: Int16(maxLevel), into: destination, width: width)
+                } else if let shift {
                     IntegerStage.shifted(window, down: downTaps[0], shift: shift, top: Int16(maxLevel),
                                          into: destination, width: width)
                 } else {
                     IntegerStage.magnitude(window, down: (downTaps[0], downTaps[1]), units: (units[0], units[1]),
-                                           offset: offset, top: top, into: destination, width: width)
+                                           offset: bias * top, top: top, into: destination, width: width)
                 }
             }
             for y in 0..<height {
                 let source = UnsafePointer((plane + y * stride).assumingMemoryBound(to: Sample.self))
-                if fullTaps != nil {
-                    // The widened row goes straight into the ring, border samples and all.
-                    let row = ringRow(y, pass: 0)
-                    IntegerStage.widen(source, into: row + 1, width: width)
-                    row[0] = left.map { row[1 + $0] } ?? 0
-                    row[width + 1] = right.map { row[1 + $0] } ?? 0
-                    if y >= 1 { emit(y - 1) }
-                    continue
-                }
-                IntegerStage.widen(source, into: padded + 1, width: width)
-                padded[0] = left.map { padded[1 + $0] } ?? 0
-                padded[width + 1] = right.map { padded[1 + $0] } ?? 0
-                for pass in passes.indices {
-                    IntegerStage.across(padded, taps: acrossTaps[pass], into: ringRow(y, pass: pass), width: width)
+                let row = padded ?? ringRow(y, pass: 0)
+                IntegerStage.widen(source, into: row + 1, width: width)
+                row[0] = left.map { row[1 + $0] } ?? 0
+                row[width + 1] = right.map { row[1 + $0] } ?? 0
+                for pass in passes {
+                    IntegerStage.across(row, taps: acrossTaps[pass], into: ringRow(y, pass: pass), width: width)
                 }
                 if y >= 1 { emit(y - 1) }
             }
@@ -265,7 +252,6 @@ extension PlaneStreamFilter {
             let (a0, a1, a2) = down.0
             let (b0, b1, b2) = down.1
             let (unitX, unitY) = units
-            let magic: Float = 12_582_912
             if unitX == unitY && offset >= 0 {
                 // Sobel, Prewitt: one scale after the root, and no clamp below since the level
                 // cannot be negative. (gx² + gy² in Int32 made the loop scalar: SSE2 has no
@@ -275,7 +261,7 @@ extension PlaneStreamFilter {
                     let gy = Float(b0 &* y0[x] &+ b1 &* y1[x] &+ b2 &* y2[x])
                     let level = (gx * gx + gy * gy).squareRoot() * unitX + offset
                     let clamped = level < top ? level : top
-                    destination[x] = Sample(truncatingIfNeeded: (clamped + magic).bitPattern &- magic.bitPattern)
+                    destination[x] = Sample(truncatingIfNeeded: SampleLevels.nearest(clamped))
                 }
                 return
             }
@@ -284,7 +270,7 @@ extension PlaneStreamFilter {
                 let gy = Float(b0 &* y0[x] &+ b1 &* y1[x] &+ b2 &* y2[x]) * unitY
                 let level = (gx * gx + gy * gy).squareRoot() + offset
                 let clamped = level > 0 ? (level < top ? level : top) : 0
-                destination[x] = Sample(truncatingIfNeeded: (clamped + magic).bitPattern &- magic.bitPattern)
+                destination[x] = Sample(truncatingIfNeeded: SampleLevels.nearest(clamped))
             }
         }
     }

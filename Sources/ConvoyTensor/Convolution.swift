@@ -76,7 +76,6 @@ public enum Convolution {
                               workspaces: workspaces, gemm: gemm, activation: activation)
             return
         }
-        let m = geometry.outChannelsPerGroup
         let k = geometry.rowsPerGroup
         let columnsPerImage = geometry.columnsPerImage
         let pointwise = geometry.isPointwise

@@ -9,20 +9,16 @@ public enum SampleLevels {
     }
 
     /// destination[x] = source[x] · top, clamped to 0…top (NaN lands on 0) and rounded to the
-    /// nearest level, ties to even (as numpy's `rint`).
-    ///
-    /// Adding 1.5·2²³ to a clamped level below 2²² leaves the rounded level in the low bits of the
-    /// sum: a conversion the compiler vectorises, where `UInt8(_:)` of a Float checks each sample.
+    /// nearest level, ties to even (as numpy's `rint`), by `nearest`: where `UInt8(_:)` of a Float
+    /// checks each sample, that conversion vectorises.
     @inlinable
     public static func store<Sample: FixedWidthInteger & UnsignedInteger>(_ source: UnsafePointer<Float>,
                                                                          into destination: UnsafeMutablePointer<Sample>,
                                                                          count: Int, top: Float) {
         precondition(top < 4_194_304, "levels must stay below 2^22")
-        let magic: Float = 12_582_912
         for x in 0..<count {
             let level = source[x] * top
-            let clamped = level > 0 ? (level < top ? level : top) : 0
-            destination[x] = Sample(truncatingIfNeeded: (clamped + magic).bitPattern &- magic.bitPattern)
+            destination[x] = Sample(truncatingIfNeeded: nearest(level > 0 ? (level < top ? level : top) : 0))
         }
     }
 
@@ -34,9 +30,17 @@ public enum SampleLevels {
                                                                                into destination: UnsafeMutablePointer<Sample>,
                                                                                count: Int, top: Float) {
         precondition(top < 4_194_304, "levels must stay below 2^22")
-        let magic: Float = 12_582_912
         for x in 0..<count {
-            destination[x] = Sample(truncatingIfNeeded: (source[x] * top + magic).bitPattern &- magic.bitPattern)
+            destination[x] = Sample(truncatingIfNeeded: nearest(source[x] * top))
         }
+    }
+
+    /// The whole number nearest `level` (ties to even), for `level` in -0.5 ..< 2²²: adding
+    /// 1.5·2²³ leaves it in the low bits of the sum, a conversion the compiler vectorises. The
+    /// rounding of `store`, `storeInRange` and the direct filter's integer path.
+    @inlinable @inline(__always)
+    public static func nearest(_ level: Float) -> UInt32 {
+        let magic: Float = 12_582_912
+        return (level + magic).bitPattern &- magic.bitPattern
     }
 }

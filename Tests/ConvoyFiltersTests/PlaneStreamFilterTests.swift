@@ -41,29 +41,15 @@ final class PlaneStreamFilterTests: XCTestCase {
         // The direct path, in place on a plane with padded rows.
         let filter = PlaneStreamFilter(chain: chain)
         XCTAssertTrue(filter.supports(width: width, height: height))
-        let bytes = maxLevel > 255 ? 2 : 1
-        let stride = width * bytes + 24
-        let plane = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 64)
-        defer { plane.deallocate() }
-        for y in 0..<height {
-            for x in 0..<width {
-                let level = levels[y * width + x]
-                if bytes == 1 { plane.storeBytes(of: UInt8(level), toByteOffset: y * stride + x, as: UInt8.self) }
-                else { plane.storeBytes(of: UInt16(level), toByteOffset: y * stride + 2 * x, as: UInt16.self) }
-            }
-        }
-        filter.apply(to: plane, width: width, height: height, stride: stride, bytesPerSample: bytes, maxLevel: maxLevel)
+        let got = PlaneStreamFilterTests.filtered(levels, by: filter, width: width, height: height, maxLevel: maxLevel,
+                                                  rowPadding: 24)
         var maximum = 0, differing = 0
-        for y in 0..<height {
-            for x in 0..<width {
-                let got = bytes == 1 ? Int(plane.load(fromByteOffset: y * stride + x, as: UInt8.self))
-                                     : Int(plane.load(fromByteOffset: y * stride + 2 * x, as: UInt16.self))
-                let difference = abs(got - Int(expected[y * width + x]))
-                maximum = max(maximum, difference)
-                let exact = output.pointer[y * width + x] * Float(maxLevel)
-                let atTie = abs(exact - exact.rounded(.down) - 0.5) < 0.01
-                if difference > 0 && !atTie { differing += 1 }
-            }
+        for index in levels.indices {
+            let difference = abs(got[index] - Int(expected[index]))
+            maximum = max(maximum, difference)
+            let exact = output.pointer[index] * Float(maxLevel)
+            let atTie = abs(exact - exact.rounded(.down) - 0.5) < 0.01
+            if difference > 0 && !atTie { differing += 1 }
         }
         return (maximum, differing)
     }
@@ -134,28 +120,35 @@ final class PlaneStreamFilterTests: XCTestCase {
                     }
                     let expected = PlaneStreamFilterTests.exact(kernel, levels, width: width, height: height,
                                                                 border: border, maxLevel: maxLevel)
-                    let bytes = maxLevel > 255 ? 2 : 1
-                    let stride = width * bytes + 8
-                    let plane = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 64)
-                    defer { plane.deallocate() }
-                    for y in 0..<height {
-                        for x in 0..<width {
-                            if bytes == 1 { plane.storeBytes(of: UInt8(levels[y * width + x]), toByteOffset: y * stride + x, as: UInt8.self) }
-                            else { plane.storeBytes(of: UInt16(levels[y * width + x]), toByteOffset: y * stride + 2 * x, as: UInt16.self) }
-                        }
-                    }
-                    filter.apply(to: plane, width: width, height: height, stride: stride, bytesPerSample: bytes, maxLevel: maxLevel)
-                    var mismatches = 0
-                    for y in 0..<height {
-                        for x in 0..<width {
-                            let got = bytes == 1 ? Int(plane.load(fromByteOffset: y * stride + x, as: UInt8.self))
-                                                 : Int(plane.load(fromByteOffset: y * stride + 2 * x, as: UInt16.self))
-                            if got != expected[y * width + x] { mismatches += 1 }
-                        }
-                    }
+                    let got = PlaneStreamFilterTests.filtered(levels, by: filter, width: width, height: height,
+                                                              maxLevel: maxLevel, rowPadding: 8)
+                    let mismatches = zip(got, expected).filter { $0 != $1 }.count
                     XCTAssertEqual(mismatches, 0, "\(specs) \(border) \(width)×\(height) 0…\(maxLevel)")
                 }
             }
+        }
+    }
+
+    /// `levels` (row by row) stored as a plane of 8-bit samples (16-bit above 255) whose rows
+    /// carry `rowPadding` bytes beyond their samples, filtered in place by `filter`, read back.
+    private static func filtered(_ levels: [Int], by filter: PlaneStreamFilter, width: Int, height: Int, maxLevel: Int,
+                                 rowPadding: Int) -> [Int] {
+        let bytes = maxLevel > 255 ? 2 : 1
+        let stride = width * bytes + rowPadding
+        let plane = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 64)
+        defer { plane.deallocate() }
+        for y in 0..<height {
+            for x in 0..<width {
+                let level = levels[y * width + x]
+                if bytes == 1 { plane.storeBytes(of: UInt8(level), toByteOffset: y * stride + x, as: UInt8.self) }
+                else { plane.storeBytes(of: UInt16(level), toByteOffset: y * stride + 2 * x, as: UInt16.self) }
+            }
+        }
+        filter.apply(to: plane, width: width, height: height, stride: stride, bytesPerSample: bytes, maxLevel: maxLevel)
+        return (0..<(width * height)).map { index in
+            let (y, x) = (index / width, index % width)
+            return bytes == 1 ? Int(plane.load(fromByteOffset: y * stride + x, as: UInt8.self))
+                              : Int(plane.load(fromByteOffset: y * stride + 2 * x, as: UInt16.self))
         }
     }
 
