@@ -2,7 +2,7 @@ import CFFmpeg
 
 /// An owned `AVFrame`, freed when the wrapper goes away.
 public final class Frame {
-    public let pointer: UnsafeMutablePointer<AVFrame>
+    let pointer: UnsafeMutablePointer<AVFrame>
 
     public init() {
         guard let frame = av_frame_alloc() else { fatalError("av_frame_alloc: out of memory") }
@@ -24,6 +24,10 @@ public final class Frame {
         let value = pointer.pointee.best_effort_timestamp
         return value == convoy_nopts_value() ? nil : value
     }
+
+    /// How long the frame lasts in its stream's time base, as the packet it came from said (0 when
+    /// unknown).
+    public var duration: Int64 { pointer.pointee.pkt_duration }
 
     /// True when the decoder flagged the frame as damaged or had to conceal errors in it.
     public var isCorrupt: Bool {

@@ -60,7 +60,7 @@ public struct Orientation: Equatable, Sendable, CustomStringConvertible {
     /// the second diagonal entry is negative.
     public static func autorotation(displayMatrix matrix: [Int32]) -> Orientation? {
         precondition(matrix.count == 9, "a display matrix has nine entries")
-        let rotation = matrix.withUnsafeBufferPointer { av_display_rotation_get($0.baseAddress!) }
+        let rotation = counterClockwiseRotation(displayMatrix: matrix)
         guard rotation.isFinite else { return .upright }
         var theta = -rotation.rounded()
         theta -= 360 * (theta / 360 + 0.9 / 360).rounded(.down)
@@ -77,6 +77,13 @@ public struct Orientation: Equatable, Sendable, CustomStringConvertible {
             return Orientation(swapsAxes: false, mirrorsColumns: false, mirrorsRows: matrix[4] < 0)
         }
         return nil
+    }
+
+    /// The rotation of `matrix` (a display matrix) in degrees counter-clockwise, in -180…180, as
+    /// `av_display_rotation_get` reads it (NaN for a degenerate matrix).
+    public static func counterClockwiseRotation(displayMatrix matrix: [Int32]) -> Double {
+        precondition(matrix.count == 9, "a display matrix has nine entries")
+        return matrix.withUnsafeBufferPointer { av_display_rotation_get($0.baseAddress!) }
     }
 
     /// Writes `source` turned by this orientation into `destination`, which has the same pixel

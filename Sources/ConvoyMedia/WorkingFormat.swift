@@ -10,10 +10,13 @@ public enum WorkingFormat {
     /// 8-bit planar RGB (stored by FFmpeg as G, B, R planes; `PlanarImage` presents them as R, G, B).
     public static let rgb = AV_PIX_FMT_GBRP
 
+    /// 16-bit planar RGB (GBRP16LE), for sources deeper than 8 bits.
+    public static let deepRGB = AV_PIX_FMT_GBRP16LE
+
     /// Planar RGB for frames of `source`: 8-bit for sources of up to 8 bits per sample, 16-bit
     /// (GBRP16LE) for deeper ones.
     public static func rgb(for source: AVPixelFormat) -> AVPixelFormat {
-        depth(source) > 8 ? AV_PIX_FMT_GBRP16LE : AV_PIX_FMT_GBRP
+        depth(source) > 8 ? deepRGB : rgb
     }
 
     /// For YUV work: the source's own format when it is already planar YUV (or grey) of 8 bits,

@@ -39,17 +39,14 @@ final class DecodedVideo {
 
     /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
     /// timestamps may be and still name the same moment.
-    var timeTolerance: Double {
-        guard let rate = source.decoder.frameRate, rate.num > 0, rate.den > 0 else { return 0.001 }
-        return 0.5 * Double(rate.den) / Double(rate.num)
-    }
+    var timeTolerance: Double { source.reader.timeTolerance }
 
     /// The next frame and its time in seconds, or nil at the end.
     func next() throws -> (image: PlanarImage, seconds: Double)? {
         let image = queue.pop()
         if let error = failure.error { throw MediaErrors.input(error, name: name) }
         guard let image else { return nil }
-        return (image, Timestamps.seconds(image.timestamp ?? 0, source.decoder.timeBase))
+        return (image, source.reader.seconds(image.timestamp))
     }
 
     /// Decodes the rest and returns how many frames it held.

@@ -54,7 +54,7 @@ public final class FeatureRunner {
         let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))
         let failure = StageFailure { decoded.cancel() }
         let counts = StageCounters()
-        let progress = ProgressReporter(mode: job.progress, duration: source.input.duration ?? source.input.video.duration)
+        let progress = ProgressReporter(mode: job.progress, duration: source.reader.duration)
         let stages = DispatchGroup()
         let every = job.every
         Stage.start("convoy.decode", group: stages) {
@@ -92,7 +92,7 @@ public final class FeatureRunner {
                     for (index, values) in perFrame.enumerated() {
                         pointers.append(UnsafePointer(values.pointer + frame * outputs[index].itemShape.reduce(1, *)))
                     }
-                    lastTime = Timestamps.seconds(image.timestamp ?? 0, source.decoder.timeBase)
+                    lastTime = source.reader.seconds(image.timestamp)
                     try sink.append(frame: pointers, index: image.index, time: lastTime)
                     try visualizer?.write(image, maps: results[0], frame: frame)
                     counts.framesWritten += 1

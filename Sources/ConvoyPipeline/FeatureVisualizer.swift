@@ -18,8 +18,7 @@ final class FeatureVisualizer {
 
     let path: String
     private let layout: Layout
-    private let output: OutputFile
-    private let video: VideoStreamWriter
+    private let output: VideoWriter
     private let width: Int, height: Int
     private let palette = HeatmapPalette()
 
@@ -29,19 +28,10 @@ final class FeatureVisualizer {
         width = source.width
         height = source.height
         try OutputGuard.check(output: path, input: source.input.name, overwrite: overwrite)
-        let decoder = source.decoder
         do {
-            output = try OutputFile(target: path, format: nil)
-            let picture = VideoEncoder.Picture(width: width, height: height, timeBase: decoder.timeBase,
-                                               frameRate: decoder.frameRate, color: decoder.color,
-                                               sampleAspectRatio: source.sampleAspectRatio)
-            let encoder = try VideoEncoder(settings: EncoderSettings(), picture: picture, globalHeader: output.wantsGlobalHeader)
-            try output.addVideoStream(encoder: encoder)
-            for stream in source.input.streams where stream.index != source.input.videoStreamIndex && stream.kind == .audio {
-                _ = try output.addCopiedStream(from: source.input, index: stream.index)
-            }
-            try output.start(metadataFrom: source.input)
-            video = VideoStreamWriter(encoder: encoder, output: output, color: decoder.color, width: width, height: height)
+            output = try VideoWriter(target: path, format: nil, settings: EncoderSettings(),
+                                     picture: source.picture(width: width, height: height, keepingDepth: false),
+                                     input: source.input, copying: .audio)
         } catch {
             throw MediaErrors.output(error, name: path)
         }
@@ -49,8 +39,7 @@ final class FeatureVisualizer {
 
     /// Copies an audio packet of the input, when the output holds that stream.
     func copy(_ packet: Packet) throws {
-        guard let target = output.copiedStream(for: packet.streamIndex) else { return }
-        try output.write(packet, to: target)
+        try output.copy(packet)
     }
 
     /// Draws frame `frame` of the batch result `maps` (`[N, C, h, w]`) over `image`.
@@ -81,7 +70,9 @@ final class FeatureVisualizer {
                      width: cellWidth - 2, height: cellHeight - 2, blend: false)
             }
         }
-        try video.write(picture, pts: image.timestamp ?? 0, duration: image.duration)
+        picture.timestamp = image.timestamp
+        picture.duration = image.duration
+        try output.write(picture)
     }
 
     /// Copies plane `from` of `image` (8 or 16 bits) into 8-bit plane `to` of `picture`, scaling
@@ -102,7 +93,6 @@ final class FeatureVisualizer {
 
     func finish() throws {
         do {
-            try video.flush()
             try output.finish()
         } catch {
             output.discard()

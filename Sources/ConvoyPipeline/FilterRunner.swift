@@ -23,7 +23,6 @@ public final class FilterRunner {
                                      autorotate: job.autorotate)
         source.strict = job.strict
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
-        let input = source.input, decoder = source.decoder
         let processor = job.processor
         let size: (width: Int, height: Int)
         do {
@@ -33,36 +32,24 @@ public final class FilterRunner {
             throw ConvoyError("\(job.input): \(error)", exitCode: ConvoyError.dataError)
         }
 
-        let output: OutputFile
-        let encoder: VideoEncoder
+        let output: VideoWriter
         var settings = job.encoder
         if settings.threads == 0 { settings.threads = codecThreads }
         do {
-            output = try OutputFile(target: job.output, format: job.format)
-            // Raw frames out (rawvideo, y4m): the container's own raw codec unless one was given.
-            if !settings.codecWasGiven, let raw = output.rawPictureCodec {
-                settings = EncoderSettings(codec: raw, pixelFormat: settings.pixelFormat, threads: settings.threads)
-            }
-            let picture = VideoEncoder.Picture(width: size.width, height: size.height, timeBase: decoder.timeBase,
-                                               frameRate: decoder.frameRate, color: decoder.color,
-                                               sampleAspectRatio: source.sampleAspectRatio,
-                                               sourcePixelFormat: decoder.pixelFormat)
-            encoder = try VideoEncoder(settings: settings, picture: picture, globalHeader: output.wantsGlobalHeader)
-            try output.addVideoStream(encoder: encoder, displayMatrix: source.passedDisplayMatrix)
-            for stream in input.streams where stream.index != input.videoStreamIndex {
-                if try !output.addCopiedStream(from: input, index: stream.index) {
-                    Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
-                }
-            }
-            try output.start(metadataFrom: input)
+            output = try VideoWriter(target: job.output, format: job.format, settings: settings,
+                                     picture: source.picture(width: size.width, height: size.height, keepingDepth: true),
+                                     displayMatrix: source.passedDisplayMatrix, input: source.input, copying: .all)
         } catch {
             throw MediaErrors.output(error, name: job.output)
         }
-        // Of FFmpeg 5.1's muxers only the ISO family (mov, mp4, …) stores a display matrix.
-        if source.passedDisplayMatrix != nil, !["mov", "mp4", "ipod", "ismv", "3gp", "3g2", "psp", "f4v"].contains(output.formatName) {
+        for stream in output.leftOutStreams {
+            Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
+        }
+        if source.passedDisplayMatrix != nil, !output.storesDisplayMatrix {
             Log.warning("\(job.output): \(output.formatName) cannot store the input's display matrix; the output plays as stored, not turned.")
         }
-        if processor.space == .rgb, !WorkingFormat.isRGB(decoder.pixelFormat), let assumption = decoder.color.untaggedAssumption {
+        let reader = source.reader
+        if processor.space == .rgb, !WorkingFormat.isRGB(reader.pixelFormat), let assumption = reader.color.untaggedAssumption {
             Log.info("\(job.input): \(assumption)")
         }
 
@@ -84,17 +71,14 @@ public final class FilterRunner {
             decoded.cancel()
             filtered.cancel()
         }
-        let progress = ProgressReporter(mode: job.progress, duration: input.duration ?? input.video.duration)
+        let progress = ProgressReporter(mode: job.progress, duration: reader.duration)
         let counts = StageCounters()
-        let timeBase = decoder.timeBase
         let stages = DispatchGroup()
 
         Stage.start("convoy.decode", group: stages) {
             failure.run {
                 try source.run(into: decoded, counts: counts) { packet in
-                    guard let target = output.copiedStream(for: packet.streamIndex) else { return }
-                    try output.write(packet, to: target)
-                    counts.packetsCopied += 1
+                    if try output.copy(packet) { counts.packetsCopied += 1 }
                 }
             }
         }
@@ -123,18 +107,16 @@ public final class FilterRunner {
 
         Stage.start("convoy.encode", group: stages) {
             failure.run {
-                let video = VideoStreamWriter(encoder: encoder, output: output, color: decoder.color,
-                                              width: size.width, height: size.height)
                 var lastTime = 0.0
                 while let image = filtered.pop() {
-                    try video.write(image, pts: image.timestamp ?? 0, duration: image.duration)
+                    try output.write(image)
                     pool.recycle(image)
                     counts.framesWritten += 1
-                    lastTime = Timestamps.seconds(image.timestamp ?? 0, timeBase)
+                    lastTime = reader.seconds(image.timestamp)
                     progress.update(frames: counts.framesWritten, time: lastTime)
                 }
                 if failure.error != nil { return }
-                try video.flush()
+                try output.flush()
                 progress.finish(frames: counts.framesWritten, time: lastTime)
             }
         }

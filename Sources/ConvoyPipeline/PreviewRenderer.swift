@@ -29,7 +29,7 @@ public enum PreviewRenderer {
             throw ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError)
         }
         // Keep copies of the originals: the processor may write its result into the same images.
-        let scaler = Scaler(color: source.decoder.color)
+        let scaler = Scaler(color: source.reader.color)
         let cellHeight = max(2, (job.cellWidth * source.height / max(1, source.width) + 1) & ~1)
         func cell(_ image: PlanarImage) throws -> PlanarImage {
             let resized = PlanarImage(width: job.cellWidth, height: cellHeight, pixelFormat: WorkingFormat.rgb)
@@ -63,6 +63,6 @@ public enum PreviewRenderer {
     private static func frameCount(_ input: String, hint: Int) throws -> Int {
         if hint > 0 { return hint }
         guard input != "-" else { return 1 }
-        do { return try FrameCounter.count(try InputFile(input)) } catch { throw MediaErrors.input(error, name: input) }
+        do { return try VideoReader(input, threads: 0).countFrames() } catch { throw MediaErrors.input(error, name: input) }
     }
 }

@@ -22,7 +22,7 @@ public struct ProbeReport {
         streams = file.streams
         videoStreamIndex = file.videoStreamIndex
         if countFrames || file.video.declaredFrameCount == 0 {
-            do { decodedFrameCount = try FrameCounter.count(file) } catch { throw MediaErrors.input(error, name: input) }
+            do { decodedFrameCount = try VideoReader(input: file, threads: 0).countFrames() } catch { throw MediaErrors.input(error, name: input) }
         } else {
             decodedFrameCount = nil
         }

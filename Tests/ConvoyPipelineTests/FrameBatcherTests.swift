@@ -1,4 +1,3 @@
-import CFFmpeg
 import ConvoyMedia
 import ConvoyPipeline
 import ConvoyTensor
@@ -59,7 +58,7 @@ final class FrameBatcherTests: XCTestCase {
     /// Frames taller than a band (128 rows) packed and unpacked by two threads: every sample in
     /// its NCHW place, 8-bit and 10-bit, and the round trip gives the same levels back.
     func testBandsSharedAmongWorkersCoverEveryRow() {
-        for format in [WorkingFormat.rgb, AV_PIX_FMT_GBRP16LE] {
+        for format in [WorkingFormat.rgb, WorkingFormat.deepRGB] {
             let (width, height) = (37, 300)
             let images = (0..<2).map { n -> PlanarImage in
                 let image = PlanarImage(width: width, height: height, pixelFormat: format)

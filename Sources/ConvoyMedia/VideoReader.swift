@@ -1,0 +1,152 @@
+import CFFmpeg
+
+/// An opened input and a threaded decoder for its primary video stream, with the one decode loop
+/// Convoy has: read a packet, send video to the decoder, drain every frame it has, and at the end
+/// of the input drain the decoder itself. Counting frames and every decoding stage use this loop.
+///
+/// Packets of other streams are handed on untouched; what to do with damaged packets, a read
+/// error or a cut-off raw frame is the caller's choice (`Event`).
+public final class VideoReader {
+    /// The demuxed input: its name, container and streams.
+    public let input: InputFile
+    let decoder: VideoDecoder
+    /// For raw input: the bytes of one frame (a shorter last packet is a cut-off frame).
+    private let rawFrameSize: Int?
+
+    /// Opens `name` (a path, URL, or `-` for standard input) and its video decoder with `threads`
+    /// threads (0 lets FFmpeg decide). With `raw`, the input is headerless frames of that format.
+    ///
+    /// - Throws: `FFmpegError` or `MediaError` when the input cannot be opened or decoded.
+    public init(_ name: String, raw: RawVideoFormat? = nil, threads: Int) throws {
+        input = try InputFile(name, raw: raw)
+        decoder = try VideoDecoder(input: input, threads: threads)
+        rawFrameSize = raw?.frameSize
+    }
+
+    /// Opens a decoder for the primary video stream of an input opened already.
+    public init(input: InputFile, threads: Int) throws {
+        self.input = input
+        decoder = try VideoDecoder(input: input, threads: threads)
+        rawFrameSize = nil
+    }
+
+    /// The name the user gave, for messages.
+    public var name: String { input.name }
+    /// The stored picture's width and height (before any turn).
+    public var width: Int { decoder.width }
+    public var height: Int { decoder.height }
+    /// The decoded frames' pixel format.
+    public var pixelFormat: WorkingFormat.Format { decoder.pixelFormat }
+    /// The stream's colour description.
+    public var color: ColorProperties { decoder.color }
+    /// The length of the input in seconds: the container's, else the video stream's, when known.
+    public var duration: Double? { input.duration ?? input.video.duration }
+
+    /// `timestamp` (in the video stream's time base) in seconds; 0 when missing.
+    public func seconds(_ timestamp: Int64?) -> Double {
+        Timestamps.seconds(timestamp ?? convoy_nopts_value(), decoder.timeBase)
+    }
+
+    /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
+    /// timestamps may be and still name the same moment.
+    public var timeTolerance: Double {
+        guard let rate = decoder.frameRate, rate.num > 0, rate.den > 0 else { return 0.001 }
+        return 0.5 * Double(rate.den) / Double(rate.num)
+    }
+
+    /// The video stream's display matrix (nine row-major fixed-point numbers), or nil.
+    public var displayMatrix: [Int32]? { input.videoDisplayMatrix }
+
+    /// The turn ffmpeg's autorotate applies to show the pictures upright (`.upright` without a
+    /// display matrix), or nil when the matrix asks for a rotation that is not a quarter turn.
+    public var autorotation: Orientation? {
+        guard let matrix = displayMatrix else { return .upright }
+        return Orientation.autorotation(displayMatrix: matrix)
+    }
+
+    /// How far the display matrix turns the picture clockwise, in degrees (not reduced to
+    /// 0…360), or nil without a matrix.
+    public var displayRotation: Double? {
+        displayMatrix.map { -Orientation.counterClockwiseRotation(displayMatrix: $0) }
+    }
+
+    /// What an encoder of `width`×`height` pictures made from this video's frames, turned by
+    /// `orientation`, should be told: the source's time base, rate, colours and pixel shape (a
+    /// quarter turn inverts the pixel shape), and, with `keepingDepth`, the source's pixel format
+    /// so a deep source stays deep.
+    public func picture(width: Int, height: Int, orientation: Orientation, keepingDepth: Bool) -> VideoEncoder.Picture {
+        var ratio = decoder.sampleAspectRatio
+        if orientation.swapsAxes, ratio.num > 0 { ratio = AVRational(num: ratio.den, den: ratio.num) }
+        return VideoEncoder.Picture(width: width, height: height, timeBase: decoder.timeBase, frameRate: decoder.frameRate,
+                                    color: decoder.color, sampleAspectRatio: ratio,
+                                    sourcePixelFormat: keepingDepth ? decoder.pixelFormat : nil)
+    }
+
+    /// Reads and decodes to the end of the input, or until `handle` returns false for a frame.
+    ///
+    /// `keepReading` is asked before each packet is read; when it says no, the decoder is drained
+    /// as at the end of the input. Packets of other streams go to `otherPacket`, if given. Every
+    /// frame, damaged packet, read error and cut-off raw frame goes to `handle`, which may throw
+    /// to stop. A damaged packet is skipped (as ffmpeg does) after `handle` has seen it; a read
+    /// error ends the input, and what was decoded before it still comes out.
+    public func decode(keepReading: () -> Bool = { true }, otherPacket: ((Packet) throws -> Void)? = nil,
+                       _ handle: (Event) throws -> Bool) throws {
+        let packet = Packet()
+        let framePeriod = Timestamps.period(frameRate: decoder.frameRate, timeBase: decoder.timeBase)
+        var last: Int64? = nil
+        var index = 0
+        /// Hands on every frame the decoder has ready; false when `handle` asked to stop.
+        func drain() throws -> Bool {
+            while case .frame(let frame) = try decoder.receive() {
+                let timestamp = frame.bestEffortTimestamp ?? last.map { $0 + max(1, frame.duration) } ?? 0
+                last = timestamp
+                let decoded = DecodedFrame(frame: frame, timestamp: timestamp,
+                                           duration: frame.duration > 0 ? frame.duration : framePeriod, index: index)
+                index += 1
+                if try !handle(.frame(decoded)) { return false }
+            }
+            return true
+        }
+        func readNext() throws -> Bool {
+            guard keepReading() else { return false }
+            do { return try input.read(into: packet) } catch {
+                _ = try handle(.readFailed(error))
+                return false
+            }
+        }
+        while try readNext() {
+            guard packet.streamIndex == input.videoStreamIndex else {
+                try otherPacket?(packet)
+                continue
+            }
+            if let rawFrameSize, packet.size < rawFrameSize {
+                _ = try handle(.shortRawFrame(got: packet.size, needed: rawFrameSize))
+                continue
+            }
+            do {
+                try decoder.send(packet)
+            } catch let error as FFmpegError where error.code != convoy_averror(ENOMEM) {
+                _ = try handle(.damagedPacket(error, seconds: Timestamps.seconds(packet.pts, decoder.timeBase)))
+            }
+            if try !drain() { return }
+        }
+        try decoder.send(nil)
+        _ = try drain()
+    }
+
+    /// Decodes the video stream to the end and returns how many frames came out (containers'
+    /// counts are often missing or wrong). Damaged packets are skipped, as ffmpeg skips them; a
+    /// read error is thrown.
+    public func countFrames() throws -> Int {
+        var frames = 0
+        try decode { event in
+            switch event {
+            case .frame: frames += 1
+            case .readFailed(let error): throw error
+            case .damagedPacket, .shortRawFrame: break
+            }
+            return true
+        }
+        return frames
+    }
+}

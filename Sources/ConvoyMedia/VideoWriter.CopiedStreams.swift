@@ -1,0 +1,9 @@
+extension VideoWriter {
+    /// Which of the input's other streams are copied.
+    public enum CopiedStreams {
+        /// Every stream but the primary video.
+        case all
+        /// Audio streams only.
+        case audio
+    }
+}
