@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Convoy: video filtering with convolutions computed as deep-learning frameworks compute them.
-// Module arrows point one way: CLI -> Pipeline -> (Media, Filters) -> NN -> Tensor -> CDNNL.
+// Module arrows point one way: CLI -> Pipeline -> (Media, Weights, Filters) -> NN -> Tensor -> CDNNL;
+// only Media sees FFmpeg. Every target lists each module it imports.
 let package = Package(
     name: "Convoy",
     platforms: [.macOS(.v13)],
@@ -37,19 +38,23 @@ let package = Package(
         ),
         .executableTarget(
             name: "ConvoyCLI",
-            dependencies: ["ConvoyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "ConvoyBench",
-            dependencies: ["ConvoyFilters", "ConvoyNN", "ConvoyPipeline", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ConvoyFilters", "ConvoyWeights", "ConvoyNN", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline"], path: "Samples/EdgeEnergy"),
+        .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"], path: "Samples/EdgeEnergy"),
         .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),
-        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN"], exclude: ["Fixtures/generate.py", "Fixtures/generate_training.py"], resources: [.copy("Fixtures/data")]),
-        .testTarget(name: "ConvoyWeightsTests", dependencies: ["ConvoyWeights"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters"]),
-        .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia"]),
-        .testTarget(name: "ConvoyPipelineTests", dependencies: ["ConvoyPipeline"]),
+        .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN", "ConvoyTensor"], exclude: ["Fixtures/generate.py", "Fixtures/generate_training.py"], resources: [.copy("Fixtures/data")]),
+        .testTarget(name: "ConvoyWeightsTests", dependencies: ["ConvoyWeights", "ConvoyNN", "ConvoyTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
+        .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia", "CFFmpeg"]),
+        .testTarget(
+            name: "ConvoyPipelineTests",
+            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]
+        ),
         .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,6 +1,6 @@
 import ConvoyFilters
 import ConvoyNN
-import ConvoyPipeline
+import ConvoyWeights
 import ConvoyTensor
 import Dispatch
 import Foundation

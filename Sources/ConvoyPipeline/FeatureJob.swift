@@ -1,4 +1,5 @@
 import ConvoyNN
+import ConvoyWeights
 
 /// Everything one `convoy features` run needs.
 public struct FeatureJob {

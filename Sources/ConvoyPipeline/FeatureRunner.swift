@@ -66,7 +66,8 @@ public final class FeatureRunner {
             let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let batcher = FrameBatcher(group: group, capacity: job.batch)
             // Frames too large for the activation budget run in tiles (same results).
-            let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget)
+            let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget,
+                                       warn: Log.warning)
             // With --pool: one [batch, C] tensor per output, whose storage stays put between batches.
             let pooled = outputs.map { Tensor(shape: Shape([job.batch] + $0.itemShape)) }
             var pending: [PlanarImage] = []

@@ -28,7 +28,7 @@ public final class ModelProcessor: FrameProcessor {
         self.graph = graph
         self.inputChannels = inputChannels
         space = inputChannels == 3 ? .rgb : .luma
-        forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph))
+        forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph), warn: Log.warning)
     }
 
     /// Batches whose activations would exceed this many bytes run in groups of whole frames, and a

@@ -1,5 +1,3 @@
-import ConvoyWeights
-
 extension TiledForward {
     /// One cut of the frame along one axis (rows or columns): the core it owns, the stretch of
     /// input run through the model (core plus halo, on the alignment grid, clipped to the frame),

@@ -1,6 +1,5 @@
 import ConvoyNN
 import ConvoyTensor
-import ConvoyWeights
 
 /// Runs a `Graph` over a batch of frames `[batch, channels, height, width]`, whole when its
 /// activations fit a memory budget, otherwise in overlapping tiles whose outputs are the whole
@@ -50,6 +49,7 @@ public final class TiledForward {
     private var tileStorage: TensorStorage?
     private var outputStorages: [TensorStorage?]
     private var warned = false
+    private let warn: (String) -> Void
 
     /// Creates the runner.
     ///
@@ -59,9 +59,11 @@ public final class TiledForward {
     ///     or one that is not tileable, runs every frame whole.
     ///   - budgetBytes: frames whose activations would exceed this run in tiles.
     ///   - forcedTile: always tile, with cores of this size (input pixels).
+    ///   - warn: told once, in a sentence, when frames over the budget must run whole because the
+    ///     model cannot run in tiles.
     /// - Precondition: a tileable `field` describes the graph's outputs, in order.
     public init(graph: Graph, field: ReceptiveField?, budgetBytes: Int = TiledForward.defaultBudgetBytes,
-                forcedTile: (height: Int, width: Int)? = nil) {
+                forcedTile: (height: Int, width: Int)? = nil, warn: @escaping (String) -> Void = { _ in }) {
         if let field, field.isTileable {
             precondition(field.outputs.map(\.name) == graph.outputs,
                          "ReceptiveField outputs \(field.outputs.map(\.name)) are not the graph's \(graph.outputs)")
@@ -70,6 +72,7 @@ public final class TiledForward {
         self.field = field
         self.budgetBytes = budgetBytes
         self.forcedTile = forcedTile
+        self.warn = warn
         outputStorages = Array(repeating: nil, count: graph.outputs.count)
     }
 
@@ -201,7 +204,7 @@ public final class TiledForward {
             if !warned && forcedTile == nil {
                 warned = true
                 let mebibytes = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
-                Log.warning("the model cannot run in tiles (\(untileableReason ?? "")); running whole \(shape.w)×\(shape.h) frames, "
+                warn("the model cannot run in tiles (\(untileableReason ?? "")); running whole \(shape.w)×\(shape.h) frames, "
                     + "about \(mebibytes((try? estimatedPeakBytes(for: shape)) ?? 0)) MiB of activations per batch "
                     + "(budget \(mebibytes(budgetBytes)) MiB).")
             }
