@@ -54,6 +54,27 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
     case tooFewInputs(minimum: Int, actual: Int)
     /// Input `index` of a merge layer does not fit input 0 (different batch or size, or rank).
     case mergeShapeMismatch(first: Shape, index: Int, shape: Shape)
+    /// A merge layer takes exactly `expected` inputs.
+    case inputCountMismatch(expected: Int, actual: Int)
+    /// Two shapes do not broadcast (numpy rules), or a constant would enlarge its input.
+    case notBroadcastable(Shape, Shape)
+    /// A constant operand must be a rank-4 tensor with no empty axis.
+    case constantNotRank4(Shape)
+    /// Negative pads take a whole axis (or more) of the input; `begin` and `end` are the
+    /// channel, row and column pads.
+    case padsEmptyOutput(input: Shape, begin: [Int], end: [Int])
+    /// A block size (depth-to-space, space-to-depth) or group count must be at least 1.
+    case nonPositiveBlockSize(Int)
+    /// The input's height and width must be multiples of `divisor` (space-to-depth block size).
+    case sizeNotDivisible(height: Int, width: Int, divisor: Int)
+    /// A fully connected weight must be `[outFeatures, inFeatures]` with no empty axis.
+    case weightNotRank2(Shape)
+    /// Resize scales must be positive and finite.
+    case invalidResizeScale(y: Float, x: Float)
+    /// A resize leaves no output row or column.
+    case emptyResize(input: Shape, height: Int, width: Int)
+    /// A local response normalisation window must span at least one channel.
+    case nonPositiveWindow(Int)
 
     /// One line naming what is wrong.
     public var description: String {
@@ -106,6 +127,26 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
             return "merge layer needs at least \(minimum) inputs, got \(actual)"
         case .mergeShapeMismatch(let first, let index, let shape):
             return "merge input \(index) has shape \(shape), which does not fit input 0 \(first)"
+        case .inputCountMismatch(let expected, let actual):
+            return "layer takes exactly \(expected) inputs, got \(actual)"
+        case .notBroadcastable(let first, let second):
+            return "shapes \(first) and \(second) do not broadcast (numpy rules; a constant must not enlarge its input)"
+        case .constantNotRank4(let shape):
+            return "constant operand must be rank 4 [N, C, H, W] with no empty axis, got \(shape)"
+        case .padsEmptyOutput(let input, let begin, let end):
+            return "pads (channels, rows, columns) begin \(begin), end \(end) remove all of an axis of \(input)"
+        case .nonPositiveBlockSize(let size):
+            return "block size must be at least 1, got \(size)"
+        case .sizeNotDivisible(let height, let width, let divisor):
+            return "input height \(height) and width \(width) must both be multiples of \(divisor)"
+        case .weightNotRank2(let shape):
+            return "fully connected weight must be rank 2 [outFeatures, inFeatures] with no empty axis, got \(shape)"
+        case .invalidResizeScale(let y, let x):
+            return "resize scales must be positive and finite, got (y: \(y), x: \(x))"
+        case .emptyResize(let input, let height, let width):
+            return "resizing \(input) to \(height)x\(width) leaves no output"
+        case .nonPositiveWindow(let size):
+            return "local response normalisation size must be at least 1, got \(size)"
         }
     }
 }
