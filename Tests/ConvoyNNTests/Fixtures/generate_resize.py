@@ -14,8 +14,9 @@ input samples that output index `o` reads. Per axis:
     pytorch_half_pixel    length_out > 1 ? (x + 0.5) / scale - 0.5 : 0
     align_corners         length_out > 1 ? x * (length_in - 1) / (length_out - 1) : 0
     asymmetric            x / scale
-    tf_half_pixel_for_nearest  (x + 0.5) / scale
-  computed in float32, as onnxruntime computes it;
+    tf_half_pixel_for_nn  (x + 0.5) / scale
+  computed in float32, as onnxruntime computes it (half_pixel_symmetric adds its float32 offset
+  to (x + 0.5) / scale - 0.5 in float64, as onnxruntime does);
 - nearest: round by nearest_mode (round_prefer_floor / round_prefer_ceil: to the nearest
   integer, halves down / up; floor; ceil), clamped to the input;
 - linear: x_original clamped to [0, length_in - 1], weights 1 - t and t on floor(x) and
@@ -35,7 +36,7 @@ SEED = 20261201
 f32 = np.float32
 
 COORDINATES = ["half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric",
-               "tf_half_pixel_for_nearest"]
+               "tf_half_pixel_for_nn"]
 NEAREST = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"]
 TARGETS = [("scales", [2.0, 3.0]), ("scales", [0.5, 0.6]), ("scales", [1.5, 1.7]), ("scales", [0.75, 2.5]),
            ("sizes", [7, 3]), ("sizes", [1, 1]), ("sizes", [5, 9])]
@@ -49,14 +50,14 @@ def x_original(x, scale, length_in, length_out, mode):
     if mode == "half_pixel_symmetric":
         adjustment = length_out / (scale * length_in)
         offset = length_in / f32(2) * (f32(1) - adjustment)
-        return offset + (x + half) / scale - half
+        return f32(float(offset) + (float(x) + 0.5) / float(scale) - 0.5)
     if mode == "pytorch_half_pixel":
         return (x + half) / scale - half if length_out > 1 else f32(0)
     if mode == "align_corners":
         return x * (length_in - f32(1)) / (length_out - f32(1)) if length_out > 1 else f32(0)
     if mode == "asymmetric":
         return x / scale
-    if mode == "tf_half_pixel_for_nearest":
+    if mode == "tf_half_pixel_for_nn":
         return (x + half) / scale
     raise ValueError(mode)
 
