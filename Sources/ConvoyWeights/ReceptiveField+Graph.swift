@@ -3,8 +3,11 @@ import ConvoyNN
 extension ReceptiveField {
     /// The field of a `Graph`, read from its layers: ConvoyNN's convolution, pooling, upsampling,
     /// pixel shuffle, global pooling, pointwise layers (activations, `Normalize`, `BatchNorm2d`,
-    /// `ChannelSoftmax`, `ChannelPairMagnitude`), `Sequential` chains of these, and the `Concat`
-    /// and `Add` merges. Any other layer or merge type makes the graph not tileable: what it
+    /// `ChannelSoftmax`, `ChannelPairMagnitude`), the ONNX layers whose reads are local
+    /// (`DepthToSpace`, `SpaceToDepth`, `Resize2d` by whole scales, the elementwise layers,
+    /// `ChannelAffine`, `LocalResponseNorm`, `ChannelShuffle`, `ConstantBinary` with a constant
+    /// that is the same over the plane), `Sequential` chains of these, and the `Concat`, `Add`
+    /// and `BroadcastBinary` merges. Any other layer or merge type makes the graph not tileable: what it
     /// reads is unknown.
     ///
     /// For a loaded model this agrees with `init(spec:)` (the graph adds a pointwise
@@ -15,7 +18,9 @@ extension ReceptiveField {
         for node in graph.nodes {
             switch node.operation {
             case .merge(let merge):
-                let known = merge is Concat || merge is Add
+                // BroadcastBinary reads its inputs where it writes; an input broadcast over the
+                // plane comes from a global node, which is untileable itself.
+                let known = merge is Concat || merge is Add || merge is BroadcastBinary
                 nodes.append(Node(name: node.name, inputs: node.inputs,
                                   rule: known ? .merge : .untileable("(\(type(of: merge))) is a merge whose reads are not known")))
             case .layer(let layer):
@@ -76,13 +81,48 @@ extension ReceptiveField {
             return upsampleRule(scale: upsample.scale, mode: upsample.mode, alignCorners: upsample.alignCorners)
         case let shuffle as PixelShuffle:
             return .layer(y: .replicate(factor: shuffle.upscaleFactor), x: .replicate(factor: shuffle.upscaleFactor))
+        case let shuffle as DepthToSpace:
+            return .layer(y: .replicate(factor: shuffle.blockSize), x: .replicate(factor: shuffle.blockSize))
+        case let blocks as SpaceToDepth:
+            return .layer(y: .window(span: blocks.blockSize, stride: blocks.blockSize, padding: 0),
+                          x: .window(span: blocks.blockSize, stride: blocks.blockSize, padding: 0))
+        case let resize as Resize2d:
+            return resizeRule(resize)
         case is GlobalAvgPool2d:
             return .untileable("(GlobalAvgPool2d) averages over the whole frame")
+        case is GlobalMaxPool2d:
+            return .untileable("(GlobalMaxPool2d) takes the maximum over the whole frame")
+        case let constant as ConstantBinary where constant.constant.shape.h > 1 || constant.constant.shape.w > 1:
+            return .untileable("(ConstantBinary) reads a constant map of the frame's size")
         case is ReLU, is LeakyReLU, is PReLU, is Sigmoid, is Tanh, is ChannelSoftmax, is Normalize, is BatchNorm2d,
-             is ChannelPairMagnitude:
+             is ChannelPairMagnitude, is ELU, is HardSigmoid, is HardSwish, is Clip, is SiLU, is ChannelAffine,
+             is ConstantBinary, is LocalResponseNorm, is ChannelShuffle:
             return .layer(y: .pointwise, x: .pointwise)
         default:
             return .untileable("(\(type(of: layer))) is a layer whose reads are not known")
+        }
+    }
+
+    /// A `Resize2d` by whole scales whose samples sit where `Upsample`'s do: nearest with
+    /// half-pixel coordinates and rounding to the nearest (every position is strictly within half
+    /// a sample of `o / scale` rounded down) or asymmetric coordinates rounded down, and linear
+    /// with half-pixel coordinates. Fixed sizes and other modes place samples by the frame's size.
+    private static func resizeRule(_ resize: Resize2d) -> Node.Rule {
+        guard case .scales(let y, let x) = resize.target, y >= 1, x >= 1, y == y.rounded(), x == x.rounded(),
+              y < 1024, x < 1024 else {
+            return .untileable("(Resize2d) to fixed sizes or by scales that are not whole places its samples by the frame's size")
+        }
+        let factor = (y: Int(y), x: Int(x))
+        let halfPixel = resize.coordinates == .halfPixel || resize.coordinates == .pytorchHalfPixel
+        let rounds = resize.nearest == .roundPreferFloor || resize.nearest == .roundPreferCeil
+        switch resize.mode {
+        case .nearest where (halfPixel && rounds) || (resize.coordinates == .asymmetric && resize.nearest == .floor):
+            return .layer(y: .replicate(factor: factor.y), x: .replicate(factor: factor.x))
+        case .linear where halfPixel:
+            return .layer(y: .interpolate(factor: factor.y), x: .interpolate(factor: factor.x))
+        default:
+            return .untileable("(Resize2d) with \(resize.mode.rawValue) sampling and \(resize.coordinates.rawValue) coordinates "
+                + "places its samples by the frame's size")
         }
     }
 }

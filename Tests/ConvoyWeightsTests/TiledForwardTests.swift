@@ -75,6 +75,43 @@ final class TiledForwardTests: XCTestCase {
         try assertTilingIsExact(graph, channels: 3, name: "skip", frames: [(38, 54), (64, 96)])
     }
 
+    /// The ONNX import layers whose reads are local: elementwise activations, a per-channel
+    /// affine and constant, LRN, a channel shuffle, space-to-depth and depth-to-space, a
+    /// broadcasting product of two branches, nearest and linear resizes by whole scales.
+    func testOnnxLayersTiledEqualsWhole() throws {
+        var random = SplitMix(seed: 9)
+        let perChannel = { (count: Int, base: Float) in Tensor(shape: Shape(count), values: (0..<count).map { base + Float($0) / 8 }) }
+        let graph = try Graph(nodes: [
+            .init(name: "c1", operation: .layer(try random.conv(3, 8, kernel: (3, 3), padding: (1, 1))), inputs: [Graph.inputName]),
+            .init(name: "hs", operation: .layer(HardSwish()), inputs: ["c1"]),
+            .init(name: "aff", operation: .layer(try ChannelAffine(scale: perChannel(8, 0.5), shift: perChannel(8, -0.25))), inputs: ["hs"]),
+            .init(name: "s2d", operation: .layer(try SpaceToDepth(blockSize: 2)), inputs: ["aff"]),
+            .init(name: "c2", operation: .layer(try random.conv(32, 8, kernel: (3, 3), padding: (1, 1))), inputs: ["s2d"]),
+            .init(name: "silu", operation: .layer(SiLU()), inputs: ["c2"]),
+            .init(name: "lrn", operation: .layer(try LocalResponseNorm(size: 3, alpha: 0.5)), inputs: ["silu"]),
+            .init(name: "shuffle", operation: .layer(try ChannelShuffle(groups: 2)), inputs: ["lrn"]),
+            .init(name: "gate", operation: .layer(try ConstantBinary(.mul, constant: Tensor(shape: Shape(1, 8, 1, 1), values: perChannel(8, 1).array))),
+                  inputs: ["shuffle"]),
+            .init(name: "d2s", operation: .layer(try DepthToSpace(blockSize: 2)), inputs: ["gate"]),
+            .init(name: "side", operation: .layer(try random.conv(8, 2, kernel: (3, 3), padding: (1, 1))), inputs: ["hs"]),
+            .init(name: "clip", operation: .layer(Clip(minimum: -0.5, maximum: 0.5)), inputs: ["side"]),
+            .init(name: "prod", operation: .merge(BroadcastBinary(.mul)), inputs: ["d2s", "clip"]),
+            .init(name: "elu", operation: .layer(ELU(alpha: 0.5)), inputs: ["c2"]),
+            .init(name: "linear", operation: .layer(Resize2d(mode: .linear, target: .scales(y: 2, x: 2))), inputs: ["elu"]),
+            .init(name: "hsig", operation: .layer(HardSigmoid()), inputs: ["c2"]),
+            .init(name: "nearest", operation: .layer(Resize2d(mode: .nearest, target: .scales(y: 2, x: 2))), inputs: ["hsig"]),
+            .init(name: "sum", operation: .merge(Add()), inputs: ["linear", "nearest"]),
+        ], outputs: ["prod", "sum"])
+        let field = ReceptiveField(graph: graph)
+        XCTAssertTrue(field.isTileable, field.untileableReason ?? "")
+        XCTAssertEqual(field.alignment, SpatialPair(2))
+        try assertTilingIsExact(graph, channels: 3, name: "onnx", frames: [(38, 54), (64, 96)])
+        let fixed = try Graph(nodes: [.init(name: "r", operation: .layer(Resize2d(target: .sizes(height: 9, width: 9))), inputs: [Graph.inputName])],
+                              outputs: ["r"])
+        XCTAssertEqual(ReceptiveField(graph: fixed).untileableReason,
+                       "layer \"r\" (Resize2d) to fixed sizes or by scales that are not whole places its samples by the frame's size")
+    }
+
     /// Unpadded convolutions shrink the output, a 1×1 convolution with padding 1 grows it; the
     /// input itself is an output too.
     func testShrinkingAndGrowingOutputsTiledEqualsWhole() throws {
