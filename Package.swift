@@ -8,7 +8,7 @@ let package = Package(
     name: "Convoy",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
+        .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles"]),
         .executable(name: "convoy", targets: ["ConvoyCLI"]),
         .executable(name: "edge-energy", targets: ["EdgeEnergy"]),
         .executable(name: "convoy-bench", targets: ["ConvoyBench"]),
@@ -24,21 +24,23 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .target(name: "ConvoyFiles"),
         .target(name: "ConvoyTensor", dependencies: ["CDNNL"]),
         .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"]),
         .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"]),
         .target(
             name: "ConvoyWeights",
-            dependencies: ["ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ConvoyFiles", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg"]),
+        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg", "ConvoyFiles"]),
         .target(
             name: "ConvoyPipeline",
-            dependencies: ["ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
+                           .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "ConvoyCLI",
-            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor",
+            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
@@ -46,6 +48,7 @@ let package = Package(
             dependencies: ["ConvoyFilters", "ConvoyWeights", "ConvoyNN", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"], path: "Samples/EdgeEnergy"),
+        .testTarget(name: "ConvoyFilesTests", dependencies: ["ConvoyFiles"]),
         .testTarget(name: "ConvoyTensorTests", dependencies: ["ConvoyTensor"]),
         .testTarget(name: "ConvoyNNTests", dependencies: ["ConvoyNN", "ConvoyTensor"], exclude: ["Fixtures/generate.py", "Fixtures/generate_training.py", "Fixtures/generate_resize.py"],
                     resources: [.copy("Fixtures/data"), .copy("Fixtures/resize")]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyFilters
 import ConvoyPipeline
 import ConvoyTensor
 
@@ -32,7 +33,11 @@ struct FilterOptions: ParsableArguments {
             let loaded = try model.load()
             return try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: path)
         }
-        let processor = KernelProcessor(kernels: try KernelChain.parse(kernels), border: border, space: space, chroma: chroma)
+        let chain: FilterChain
+        do { chain = try FilterChain(specs: kernels, border: border) } catch let error as KernelSpecError {
+            throw ConvoyError(error.description, exitCode: ConvoyError.usage)
+        }
+        let processor = KernelProcessor(chain: chain, space: space, chroma: chroma)
         processor.engine = engine
         return processor
     }

@@ -33,9 +33,10 @@ struct RunCommand: ParsableCommand {
             if let model = spec.model {
                 let loaded = try ModelFiles.load(model)
                 processor = try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: model)
+            } else if let chain = spec.chain {
+                processor = KernelProcessor(chain: chain, space: spec.space, chroma: spec.chroma)
             } else {
-                processor = KernelProcessor(kernels: try KernelChain.parse(spec.kernels), border: spec.border,
-                                            space: spec.space, chroma: spec.chroma)
+                preconditionFailure("a parsed pipeline has kernels or a model")
             }
             var job = FilterJob(input: input, output: outputOptions.output, processor: processor)
             job.format = outputOptions.format ?? spec.format

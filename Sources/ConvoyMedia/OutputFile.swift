@@ -1,8 +1,10 @@
 import CFFmpeg
+import ConvoyFiles
 import Foundation
 
-/// The muxer: a container written to a temporary file beside the target and renamed onto it only
-/// by `finish()`, so a failed run leaves nothing behind. `-` writes to standard output instead.
+/// The muxer: a container written to a temporary file beside the target (a `StagedFile`) and
+/// renamed onto it only by `finish()`, so a failed run leaves nothing behind. `-` writes to
+/// standard output instead.
 ///
 /// Packets may be written from several threads (video from the encoder stage, copied audio from
 /// the decoder stage); a lock serialises them and libavformat interleaves by timestamp.
@@ -10,7 +12,9 @@ public final class OutputFile {
     /// The name the user gave (`-` for standard output).
     public let target: String
     /// Where bytes go until `finish()`: a hidden temporary beside the target, or `pipe:1`.
-    public let temporaryPath: String
+    public var temporaryPath: String { staged?.temporaryPath ?? "pipe:1" }
+    /// The temporary file and its rename; nil for standard output.
+    private let staged: StagedFile?
     let context: UnsafeMutablePointer<AVFormatContext>
     private let lock = NSLock()
     private var started = false
@@ -35,13 +39,7 @@ public final class OutputFile {
         let code = avformat_alloc_output_context2(&pointer, nil, formatName, isStdout ? nil : target)
         guard code >= 0, let allocated = pointer else { throw MediaError.unknownContainer(output: target) }
         context = allocated
-        if isStdout {
-            temporaryPath = "pipe:1"
-        } else {
-            let url = URL(fileURLWithPath: target)
-            let directory = url.deletingLastPathComponent().path
-            temporaryPath = "\(directory)/.\(url.lastPathComponent).convoy-\(getpid()).tmp"
-        }
+        staged = isStdout ? nil : StagedFile(reserving: target)
     }
 
     deinit {
@@ -112,7 +110,6 @@ public final class OutputFile {
     public func start(metadataFrom input: InputFile? = nil) throws {
         if let input { av_dict_copy(&context.pointee.metadata, input.context.pointee.metadata, 0) }
         if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
-            if target != "-" { TemporaryFiles.register(temporaryPath) }
             try check(avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE), "avio_open(\(target))")
         }
         do {
@@ -157,13 +154,10 @@ public final class OutputFile {
             throw error
         }
         closeIO(removing: false)
-        if target != "-" {
-            defer { TemporaryFiles.unregister(temporaryPath) }
-            if rename(temporaryPath, target) != 0 {
-                let code = errno
-                unlink(temporaryPath)
-                throw FFmpegError(code: convoy_averror(code), function: "rename(\(target))")
-            }
+        do {
+            try staged?.commit()
+        } catch let error as FileError {
+            throw FFmpegError(code: convoy_averror(error.code ?? EIO), function: "rename(\(target))")
         }
     }
 
@@ -179,9 +173,6 @@ public final class OutputFile {
         if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0, context.pointee.pb != nil {
             avio_closep(&context.pointee.pb)
         }
-        if removing && target != "-" {
-            unlink(temporaryPath)
-            TemporaryFiles.unregister(temporaryPath)
-        }
+        if removing { staged?.discard() }
     }
 }

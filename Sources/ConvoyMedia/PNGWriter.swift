@@ -1,7 +1,8 @@
 import CFFmpeg
+import ConvoyFiles
 import Foundation
 
-/// Writes a single picture as a PNG file with FFmpeg's PNG encoder, through a temporary file
+/// Writes a single picture as a PNG file with FFmpeg's PNG encoder, through a `StagedFile`
 /// renamed onto the target.
 public enum PNGWriter {
     /// Encodes `image` (any planar working format) as 8-bit RGB PNG at `path`.
@@ -18,17 +19,17 @@ public enum PNGWriter {
         }
         try encoder.encode(frame, write: collect)
         try encoder.encode(nil, write: collect)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).convoy-\(getpid()).tmp")
+        let file: StagedFile
         do {
-            try bytes.write(to: temporary)
+            file = try StagedFile.create(target: path)
+            try file.write(bytes)
         } catch {
             throw FFmpegError(code: convoy_averror(EACCES), function: "avio_open(\(path))")
         }
-        if rename(temporary.path, path) != 0 {
-            let code = errno
-            unlink(temporary.path)
-            throw FFmpegError(code: convoy_averror(code), function: "rename(\(path))")
+        do {
+            try file.commit()
+        } catch let error as FileError {
+            throw FFmpegError(code: convoy_averror(error.code ?? EIO), function: "rename(\(path))")
         }
     }
 }

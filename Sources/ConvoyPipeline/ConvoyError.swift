@@ -1,3 +1,5 @@
+import ConvoyFiles
+
 /// A failure meant for the person at the terminal: one line naming the culprit and what is wrong,
 /// and the sysexits code the process ends with.
 public struct ConvoyError: Error, CustomStringConvertible, Equatable {
@@ -10,6 +12,12 @@ public struct ConvoyError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { message }
+
+    /// A staged output that could not be made or written: its line, with exit 73 when the output
+    /// could not be created or ran out of room, 74 for other write failures.
+    public init(_ error: FileError) {
+        self.init(error.description, exitCode: error.kind == .writeFailed ? ConvoyError.ioError : ConvoyError.cannotCreate)
+    }
 
     /// EX_USAGE: the command was used wrongly (bad option, unknown kernel or encoder).
     public static let usage: Int32 = 64

@@ -1,3 +1,4 @@
+import ConvoyFiles
 import Foundation
 
 /// A directory of per-frame `.npy` files, `OUTPUT_000123.npy` (the decoded frame's index), and
@@ -23,7 +24,7 @@ final class DirectoryFeatureSink: FeatureSink {
             throw ConvoyError("\(directory): cannot create the directory (\(error.localizedDescription)).", exitCode: ConvoyError.cannotCreate)
         }
         created = !exists
-        times = try StagedFile(path: (directory as NSString).appendingPathComponent("pts.csv"))
+        times = try StagedFile.create(target: (directory as NSString).appendingPathComponent("pts.csv"))
         try times.write(line: "frame,pts_seconds")
     }
 
@@ -39,7 +40,7 @@ final class DirectoryFeatureSink: FeatureSink {
         try times.write(line: "\(index),\(String(format: "%.6f", time))")
     }
 
-    func finish() throws { try times.finish() }
+    func finish() throws { try times.commit() }
 
     func discard() {
         times.discard()

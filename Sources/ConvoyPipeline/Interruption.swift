@@ -1,4 +1,4 @@
-import ConvoyMedia
+import ConvoyFiles
 import Foundation
 
 /// Ctrl-C and SIGTERM, handled as ffmpeg users expect: the first stops reading the input, the

@@ -14,13 +14,22 @@ public final class KernelProcessor: FrameProcessor {
     public let space: FilterSpace
     public let chroma: ChromaMode
     /// The kernels and border, when the processor was made from them (the direct engine needs them).
-    public let chain: FilterChain?
+    public var chain: FilterChain? {
+        if case .kernels(let chain) = filter { return chain }
+        return nil
+    }
     /// Which engine runs the kernels.
     public var engine: KernelEngine = .auto
     /// The engine `prepare` chose (`.direct` or `.im2col`); nil before it runs.
     public var activeEngine: KernelEngine? { prepared ? (streamFilters.isEmpty ? .im2col : .direct) : nil }
     private var prepared = false
-    private let makeLayer: () throws -> Layer
+    /// What filters each plane: kernels (either engine) or a layer factory (im2col only).
+    private let filter: Filter
+    private enum Filter {
+        case kernels(FilterChain)
+        /// Builds the per-plane layer (`[B, 1, H, W]` in and out), once per plane group.
+        case layer(() throws -> Layer)
+    }
     private var groups: [(batcher: FrameBatcher, layer: Layer, result: Tensor?)] = []
     /// One direct filter per worker thread, when the direct engine runs.
     private var streamFilters: [PlaneStreamFilter] = []
@@ -29,20 +38,31 @@ public final class KernelProcessor: FrameProcessor {
     /// `makeLayer` builds the per-plane layer (`[B, 1, H, W]` in and out); it is called once per
     /// plane group.
     public convenience init(space: FilterSpace, chroma: ChromaMode = .keep, makeLayer: @escaping () throws -> Layer) {
-        self.init(space: space, chroma: chroma, chain: nil, makeLayer: makeLayer)
+        self.init(space: space, chroma: chroma, filter: .layer(makeLayer))
     }
 
-    /// Parses nothing: the kernels are already checked.
+    /// Filters with `chain`'s kernels (parsed and checked already), in order.
+    public convenience init(chain: FilterChain, space: FilterSpace, chroma: ChromaMode = .keep) {
+        self.init(space: space, chroma: chroma, filter: .kernels(chain))
+    }
+
+    /// Filters with `kernels` in order, with `border` (parsed and checked already).
     public convenience init(kernels: [Kernel], border: BorderMode, space: FilterSpace, chroma: ChromaMode = .keep) {
-        self.init(space: space, chroma: chroma, chain: FilterChain(kernels: kernels, border: border),
-                  makeLayer: KernelChain.layerFactory(kernels: kernels, border: border))
+        self.init(chain: FilterChain(kernels: kernels, border: border), space: space, chroma: chroma)
     }
 
-    private init(space: FilterSpace, chroma: ChromaMode, chain: FilterChain?, makeLayer: @escaping () throws -> Layer) {
+    private init(space: FilterSpace, chroma: ChromaMode, filter: Filter) {
         self.space = space
         self.chroma = space == .luma ? chroma : .keep
-        self.chain = chain
-        self.makeLayer = makeLayer
+        self.filter = filter
+    }
+
+    /// A new per-plane layer (`[B, 1, H, W]` in and out).
+    private func makeLayer() throws -> Layer {
+        switch filter {
+        case .kernels(let chain): return try chain.makeLayer()
+        case .layer(let make): return try make()
+        }
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) { (width, height) }

@@ -1,3 +1,4 @@
+import ConvoyFiles
 import ConvoyMedia
 import Foundation
 
@@ -22,6 +23,7 @@ enum MediaErrors {
 
     static func output(_ error: Error, name: String) -> Error {
         if error is ConvoyError { return error }
+        if let error = error as? FileError { return ConvoyError(error) }
         if let error = error as? MediaError {
             return ConvoyError(error.description, exitCode: ConvoyError.usage)
         }

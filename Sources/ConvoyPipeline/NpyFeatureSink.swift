@@ -1,3 +1,4 @@
+import ConvoyFiles
 import Foundation
 
 /// `.npy` features: one array `[frames, …]` per output (the path itself for a single output,
@@ -11,7 +12,7 @@ final class NpyFeatureSink: FeatureSink {
         writers = try outputs.map { output in
             try NpyWriter(path: outputs.count == 1 ? path : "\(stem).\(output.name).npy", itemShape: output.itemShape)
         }
-        times = try StagedFile(path: "\(stem).pts.csv")
+        times = try StagedFile.create(target: "\(stem).pts.csv")
         try times.write(line: "frame,pts_seconds")
     }
 
@@ -28,7 +29,7 @@ final class NpyFeatureSink: FeatureSink {
 
     func finish() throws {
         for writer in writers { try writer.finish() }
-        try times.finish()
+        try times.commit()
     }
 
     func discard() {

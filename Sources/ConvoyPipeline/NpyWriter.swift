@@ -1,3 +1,4 @@
+import ConvoyFiles
 import Foundation
 
 /// Streams a float32 array of shape `[frames, …item]` to a `.npy` file (NumPy format 1.0) one
@@ -18,7 +19,7 @@ public final class NpyWriter {
     public init(path: String, itemShape: [Int]) throws {
         self.path = path
         self.itemShape = itemShape
-        file = try StagedFile(path: path)
+        file = try StagedFile.create(target: path)
         try file.write(NpyWriter.header(shape: [0] + itemShape))
     }
 
@@ -36,7 +37,7 @@ public final class NpyWriter {
     public func finish() throws {
         try file.seek(to: 0)
         try file.write(NpyWriter.header(shape: [frames] + itemShape))
-        try file.finish()
+        try file.commit()
     }
 
     /// Leaves the target untouched and removes the temporary file.

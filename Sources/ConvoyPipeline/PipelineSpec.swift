@@ -1,3 +1,4 @@
+import ConvoyFilters
 import ConvoyMedia
 import ConvoyTensor
 import Foundation
@@ -49,6 +50,9 @@ public struct PipelineSpec: Decodable, Equatable {
     public var batch: Int
     /// Kernel specs, as `--kernel` takes them, applied in order (empty when `model` is given).
     public var kernels: [String]
+    /// The kernels parsed, with the border: set by `parse` (nil when `model` is given). The one
+    /// parse of the file's kernels; the filter is made from it.
+    public private(set) var chain: FilterChain? = nil
     /// A model file (relative to the pipeline file) run as a learned filter instead of kernels.
     public var model: String?
     /// Container format name, when it should not follow the output's extension.
@@ -118,7 +122,7 @@ public struct PipelineSpec: Decodable, Equatable {
 
     /// Parses pipeline YAML; `name` is used in messages.
     public static func parse(_ text: String, name: String) throws -> PipelineSpec {
-        let spec: PipelineSpec
+        var spec: PipelineSpec
         do {
             spec = try YAMLDecoder().decode(PipelineSpec.self, from: text)
         } catch let error as DecodingError {
@@ -128,11 +132,13 @@ public struct PipelineSpec: Decodable, Equatable {
             let text = line.isEmpty ? "not valid YAML" : line
             throw ConvoyError("\(name): not a valid pipeline file (\(text)).", exitCode: ConvoyError.dataError)
         }
-        for (index, kernel) in spec.kernels.enumerated() {
-            do { _ = try KernelChain.parse([kernel]) } catch let error as ConvoyError {
-                throw ConvoyError("\(name): kernels[\(index)]: \(error.message)", exitCode: ConvoyError.dataError)
+        var kernels: [Kernel] = []
+        for (index, text) in spec.kernels.enumerated() {
+            do { kernels.append(try KernelSpec.parse(text)) } catch let error as KernelSpecError {
+                throw ConvoyError("\(name): kernels[\(index)]: \(error.description)", exitCode: ConvoyError.dataError)
             }
         }
+        if spec.model == nil { spec.chain = FilterChain(kernels: kernels, border: spec.border) }
         return spec
     }
 

@@ -1,3 +1,4 @@
+import ConvoyFiles
 import Foundation
 
 /// One `.safetensors` file: a tensor per model output, `[frames, …]` in F32, and `pts`, the frame
@@ -15,9 +16,7 @@ final class SafeTensorsFeatureSink: FeatureSink {
     init(path: String, outputs: [(name: String, itemShape: [Int])]) throws {
         self.path = path
         self.outputs = outputs
-        let base = TemporaryPath.beside(path)
-        TemporaryPath.release(base)
-        parts = try outputs.indices.map { try StagedFile(path: path, temporaryPath: "\(base).part\($0)") }
+        parts = try outputs.indices.map { try StagedFile.create(target: path, part: $0) }
     }
 
     func append(frame values: [UnsafePointer<Float>], index: Int, time: Double) throws {
@@ -43,13 +42,13 @@ final class SafeTensorsFeatureSink: FeatureSink {
                                   "frame_indices": indices.map(String.init).joined(separator: ",")]
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
-        let file = try StagedFile(path: path)
+        let file = try StagedFile.create(target: path)
         var length = UInt64(json.count).littleEndian
         try file.write(Data(bytes: &length, count: 8))
         try file.write(json)
         for part in parts { try file.append(contentsOf: part) }
         try file.write(times.withUnsafeBufferPointer { Data(buffer: $0) })
-        try file.finish()
+        try file.commit()
     }
 
     /// Removes the part files (after `finish()` they have been copied in).

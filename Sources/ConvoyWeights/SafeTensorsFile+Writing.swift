@@ -1,3 +1,4 @@
+import ConvoyFiles
 import ConvoyTensor
 import Foundation
 #if canImport(Glibc)
@@ -52,24 +53,19 @@ extension SafeTensorsFile {
 
     /// Writes `records` (with optional `metadata`) to a safetensors file at `path`.
     ///
-    /// The file is written beside `path` under a temporary name and then renamed over `path`,
-    /// so readers never see half a file.
+    /// The file is written beside `path` under a temporary name (a `StagedFile`, removed on
+    /// failure and on abort) and then renamed over `path`, so readers never see half a file.
     ///
     /// - Throws: `SafeTensorsError` naming `path` for duplicate or reserved names and for
     ///   failures to write.
     public static func write(_ records: [SafeTensorsRecord], metadata: [String: String]? = nil, to path: String) throws {
         let data = try encode(records, metadata: metadata, name: path)
-        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         do {
-            try data.write(to: URL(fileURLWithPath: temporary), options: .withoutOverwriting)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw SafeTensorsError(path: path, problem: .cannotWrite(error.localizedDescription))
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw SafeTensorsError(path: path, problem: .cannotWrite(reason))
+            let file = try StagedFile.create(target: path)
+            try file.write(data)
+            try file.commit()
+        } catch let error as FileError {
+            throw SafeTensorsError(path: path, problem: .cannotWrite(error.reason))
         }
     }
 

@@ -1,3 +1,4 @@
+import ConvoyFilters
 import ConvoyPipeline
 import ConvoyTensor
 import Foundation
@@ -130,7 +131,8 @@ final class PipelineSpecFuzzTests: XCTestCase {
             XCTAssertTrue((1...256).contains(spec.batch), text)
             XCTAssertNotEqual(spec.kernels.isEmpty, spec.model == nil, text)
             XCTAssertTrue(spec.chroma == .keep || spec.space == .luma, text)
-            XCTAssertNoThrow(try KernelChain.parse(spec.kernels), text)
+            XCTAssertEqual(try spec.kernels.map(KernelSpec.parse), spec.chain?.kernels ?? [], "the chain holds every kernel, parsed: \(text)")
+            XCTAssertEqual(spec.chain == nil, spec.model != nil, text)
         } catch let error as ConvoyError {
             let message = error.message
             outcomes[category(message), default: 0] += 1

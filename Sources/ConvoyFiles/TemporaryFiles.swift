@@ -1,8 +1,8 @@
 import Foundation
 
 /// The temporary files being written right now, so that an abort (a second Ctrl-C) can remove
-/// them before the process exits. Writers register a path when they create it and unregister it
-/// when they rename or remove it.
+/// them before the process exits. `StagedFile` registers a path when it names it and unregisters
+/// it when it renames or removes it.
 public enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths = Set<String>()
