@@ -13,11 +13,13 @@ public final class ChannelShuffle: Layer {
 
     /// Creates the layer.
     ///
-    /// - Throws: `LayerConfigurationError.nonPositiveGroups` when `groups` is below 1.
+    /// - Throws: `LayerConfigurationError.nonPositiveGroups` when `groups` is below 1,
+    ///   `.parameterOutOfRange` when it is above 2^20.
     public init(groups: Int) throws {
         guard groups >= 1 else {
             throw LayerConfigurationError.nonPositiveGroups(groups)
         }
+        try OutputSize.check("channel shuffle groups", groups)
         self.groups = groups
     }
 

@@ -46,7 +46,8 @@ public final class ConvTranspose2d: Layer {
     ///
     /// - Throws: `LayerConfigurationError` when the weight is not rank 4 or has an empty axis,
     ///   its input channels are not divisible by `groups`, the bias is not `[outChannels]`,
-    ///   stride, dilation or groups are below 1, or a pad or output padding is negative.
+    ///   stride, dilation or groups are below 1, a pad or output padding is negative, or any of
+    ///   them is beyond any real network (more than 2^20).
     public init(weight: Tensor, bias: Tensor?, stride: (y: Int, x: Int) = (1, 1),
                 pads: (top: Int, left: Int, bottom: Int, right: Int) = (0, 0, 0, 0),
                 outputPadding: (y: Int, x: Int) = (0, 0), dilation: (y: Int, x: Int) = (1, 1), groups: Int = 1) throws {
@@ -77,6 +78,12 @@ public final class ConvTranspose2d: Layer {
         }
         guard outputPadding.y >= 0 && outputPadding.x >= 0 else {
             throw LayerConfigurationError.negativePadding(y: outputPadding.y, x: outputPadding.x)
+        }
+        let sizes = [("stride", stride.y), ("stride", stride.x), ("dilation", dilation.y), ("dilation", dilation.x),
+                     ("pad", pads.top), ("pad", pads.left), ("pad", pads.bottom), ("pad", pads.right),
+                     ("output padding", outputPadding.y), ("output padding", outputPadding.x), ("groups", groups)]
+        for (name, value) in sizes {
+            try OutputSize.check("transposed convolution \(name)", value)
         }
         self.weight = weight
         self.bias = bias
@@ -128,6 +135,7 @@ public final class ConvTranspose2d: Layer {
         guard input.h >= 1, input.w >= 1, height >= 1, width >= 1 else {
             throw LayerConfigurationError.inputTooSmall(input: input, kernelHeight: kh, kernelWidth: kw)
         }
+        _ = try OutputSize.shape([input.n, outChannels, height, width], input: input)
         return outputShape(for: input)
     }
 

@@ -18,11 +18,13 @@ public final class DepthToSpace: Layer {
 
     /// Creates the layer.
     ///
-    /// - Throws: `LayerConfigurationError.nonPositiveBlockSize` when the block size is below 1.
+    /// - Throws: `LayerConfigurationError.nonPositiveBlockSize` when the block size is below 1,
+    ///   `.parameterOutOfRange` when it is above 2^20.
     public init(blockSize: Int, mode: DepthToSpaceMode = .dcr) throws {
         guard blockSize >= 1 else {
             throw LayerConfigurationError.nonPositiveBlockSize(blockSize)
         }
+        try OutputSize.check("depth-to-space block size", blockSize)
         self.blockSize = blockSize
         self.mode = mode
     }
@@ -45,6 +47,7 @@ public final class DepthToSpace: Layer {
         guard input.c % (blockSize * blockSize) == 0 else {
             throw LayerConfigurationError.channelsNotDivisible(channels: input.c, divisor: blockSize * blockSize)
         }
+        _ = try OutputSize.shape([input.n, input.c / (blockSize * blockSize), input.h * blockSize, input.w * blockSize], input: input)
         return outputShape(for: input)
     }
 

@@ -75,6 +75,10 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
     case emptyResize(input: Shape, height: Int, width: Int)
     /// A local response normalisation window must span at least one channel.
     case nonPositiveWindow(Int)
+    /// A size parameter from a model file is beyond any real network (a malformed file).
+    case parameterOutOfRange(name: String, value: Int, limit: Int)
+    /// The layer's output for this input would hold more elements than any machine could.
+    case outputTooLarge(input: Shape, output: [Int])
 
     /// One line naming what is wrong.
     public var description: String {
@@ -147,6 +151,10 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
             return "resizing \(input) to \(height)x\(width) leaves no output"
         case .nonPositiveWindow(let size):
             return "local response normalisation size must be at least 1, got \(size)"
+        case .parameterOutOfRange(let name, let value, let limit):
+            return "\(name) \(value) is out of range (at most \(limit) in magnitude)"
+        case .outputTooLarge(let input, let output):
+            return "layer output \(output) for input \(input) is too large"
         }
     }
 }

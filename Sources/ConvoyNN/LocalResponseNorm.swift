@@ -26,11 +26,13 @@ public final class LocalResponseNorm: Layer {
 
     /// Creates the layer.
     ///
-    /// - Throws: `LayerConfigurationError.nonPositiveWindow` when `size` is below 1.
+    /// - Throws: `LayerConfigurationError.nonPositiveWindow` when `size` is below 1,
+    ///   `.parameterOutOfRange` when it is above 2^20.
     public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, bias: Float = 1) throws {
         guard size >= 1 else {
             throw LayerConfigurationError.nonPositiveWindow(size)
         }
+        try OutputSize.check("local response normalisation size", size)
         self.size = size
         self.alpha = alpha
         self.beta = beta

@@ -45,17 +45,23 @@ public final class Pad2d: Layer {
         return shape
     }
 
-    /// `outputShape(for:)`, throwing when the input is not rank 4 or negative pads leave an
-    /// axis empty (or take more than the whole input).
+    /// `outputShape(for:)`, throwing when the input is not rank 4, negative pads leave an axis
+    /// empty (or take more than the whole input), or a pad or the output is out of range.
     public func validatedOutputShape(for input: Shape) throws -> Shape {
         guard input.rank == 4 else {
             throw LayerConfigurationError.inputNotRank4(input)
+        }
+        for (name, value) in [("channel pad", channels.begin), ("channel pad", channels.end), ("row pad", rows.begin),
+                              ("row pad", rows.end), ("column pad", columns.begin), ("column pad", columns.end)] {
+            try OutputSize.check(name, value)
         }
         let pads = [(input.c, channels), (input.h, rows), (input.w, columns)]
         for (size, pad) in pads where size + pad.begin + pad.end < 1 || -pad.begin >= size || -pad.end >= size {
             throw LayerConfigurationError.padsEmptyOutput(input: input, begin: [channels.begin, rows.begin, columns.begin],
                                                           end: [channels.end, rows.end, columns.end])
         }
+        _ = try OutputSize.shape([input.n, input.c + channels.begin + channels.end, input.h + rows.begin + rows.end,
+                                  input.w + columns.begin + columns.end], input: input)
         return outputShape(for: input)
     }
 

@@ -47,7 +47,8 @@ public final class Resize2d: Layer {
         }
         let scale = scale!
         let product = (Float(length) * scale).rounded(.down)
-        return (product.isFinite && product < Float(Int32.max) ? Int(product) : 0, scale)
+        // A scale far too large gives a length that validatedOutputShape refuses.
+        return (product.isFinite ? Int(min(product, Float(Int32.max))) : Int(Int32.max), scale)
     }
 
     private func axes(for input: Shape) -> (rows: (length: Int, scale: Float), columns: (length: Int, scale: Float)) {
@@ -70,7 +71,7 @@ public final class Resize2d: Layer {
     }
 
     /// `outputShape(for:)`, throwing when the input is not rank 4 or has an empty plane, or the
-    /// scales or sizes are not positive and finite or leave no output.
+    /// scales or sizes are not positive and finite, leave no output or an output out of range.
     public func validatedOutputShape(for input: Shape) throws -> Shape {
         guard input.rank == 4 else {
             throw LayerConfigurationError.inputNotRank4(input)
@@ -85,6 +86,9 @@ public final class Resize2d: Layer {
         guard rows.length >= 1 && columns.length >= 1 else {
             throw LayerConfigurationError.emptyResize(input: input, height: rows.length, width: columns.length)
         }
+        try OutputSize.check("resize output height", rows.length)
+        try OutputSize.check("resize output width", columns.length)
+        _ = try OutputSize.shape([input.n, input.c, rows.length, columns.length], input: input)
         return outputShape(for: input)
     }
 

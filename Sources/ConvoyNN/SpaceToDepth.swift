@@ -15,11 +15,13 @@ public final class SpaceToDepth: Layer {
 
     /// Creates the layer.
     ///
-    /// - Throws: `LayerConfigurationError.nonPositiveBlockSize` when the block size is below 1.
+    /// - Throws: `LayerConfigurationError.nonPositiveBlockSize` when the block size is below 1,
+    ///   `.parameterOutOfRange` when it is above 2^20.
     public init(blockSize: Int) throws {
         guard blockSize >= 1 else {
             throw LayerConfigurationError.nonPositiveBlockSize(blockSize)
         }
+        try OutputSize.check("space-to-depth block size", blockSize)
         self.blockSize = blockSize
     }
 
