@@ -20,8 +20,7 @@ struct FeaturesCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The input file or URL. Use - to read a container from standard input.")
-    var input: String
+    @OptionGroup var source: InputOptions
 
     @OptionGroup var model: ModelOption
 
@@ -58,7 +57,8 @@ struct FeaturesCommand: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             let loaded = try model.load()
-            var job = FeatureJob(input: input, output: output, graph: loaded.graph, inputChannels: loaded.inputChannels)
+            var job = FeatureJob(input: source.input, output: output, graph: loaded.graph, inputChannels: loaded.inputChannels)
+            job.source = try source.frameInput()
             job.pool = pool
             job.every = every
             job.visualize = visualize

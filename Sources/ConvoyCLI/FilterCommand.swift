@@ -23,13 +23,9 @@ struct FilterCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The input file or URL. Use - to read a container from standard input.")
-    var input: String
+    @OptionGroup var source: InputOptions
 
     @OptionGroup var filter: FilterOptions
-
-    @Option(help: "Read headerless raw frames: WIDTHxHEIGHT:PIXFMT@RATE, such as 1920x1080:rgb24@30 (y4m needs no flag).")
-    var raw: String?
 
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var encoderOptions: EncoderOptions
@@ -37,15 +33,12 @@ struct FilterCommand: ParsableCommand {
 
     func validate() throws {
         try filter.check()
-        if let raw {
-            do { _ = try RawVideoFormat(parsing: raw) } catch { throw ValidationError(String(describing: error)) }
-        }
     }
 
     func run() throws {
         try Failure.guarded {
-            var job = FilterJob(input: input, output: outputOptions.output, processor: try filter.makeProcessor())
-            job.raw = try raw.map { try RawVideoFormat(parsing: $0) }
+            var job = FilterJob(input: source.input, output: outputOptions.output, processor: try filter.makeProcessor())
+            job.source = try source.frameInput()
             job.format = outputOptions.format
             job.overwrite = outputOptions.overwrite
             job.encoder = encoderOptions.settings()

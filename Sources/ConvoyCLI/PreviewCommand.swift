@@ -14,8 +14,7 @@ struct PreviewCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The input file or URL.")
-    var input: String
+    @OptionGroup var source: InputOptions
 
     @OptionGroup var filter: FilterOptions
 
@@ -42,7 +41,8 @@ struct PreviewCommand: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            var job = PreviewJob(input: input, output: output, processor: try filter.makeProcessor())
+            var job = PreviewJob(input: source.input, output: output, processor: try filter.makeProcessor())
+            job.source = try source.frameInput()
             job.frames = frames
             job.cellWidth = width & ~1
             job.overwrite = overwrite

@@ -19,8 +19,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
 
-    @Argument(help: "The input file or URL. Use - to read a container from standard input.")
-    var input: String
+    @OptionGroup var source: InputOptions
 
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var encoderOptions: EncoderOptions
@@ -38,7 +37,8 @@ struct RunCommand: ParsableCommand {
             } else {
                 preconditionFailure("a parsed pipeline has kernels or a model")
             }
-            var job = FilterJob(input: input, output: outputOptions.output, processor: processor)
+            var job = FilterJob(input: source.input, output: outputOptions.output, processor: processor)
+            job.source = try source.frameInput()
             job.format = outputOptions.format ?? spec.format
             job.overwrite = outputOptions.overwrite
             let base = spec.encoder.map {

@@ -29,6 +29,12 @@ public final class VideoEncoder {
             self.color = color
             self.sampleAspectRatio = sampleAspectRatio
         }
+
+        /// Pictures at a constant `framesPerSecond`, timestamped in frames (time base 1/rate).
+        public init(width: Int, height: Int, framesPerSecond: Int32, color: ColorProperties) {
+            self.init(width: width, height: height, timeBase: AVRational(num: 1, den: framesPerSecond),
+                      frameRate: AVRational(num: framesPerSecond, den: 1), color: color)
+        }
     }
 
     /// Finds and opens the encoder. `globalHeader` is set when the container wants codec

@@ -10,6 +10,9 @@ public enum WorkingFormat {
     /// 8-bit planar RGB (stored by FFmpeg as G, B, R planes; `PlanarImage` presents them as R, G, B).
     public static let rgb = AV_PIX_FMT_GBRP
 
+    /// 8-bit planar YUV 4:4:4 (YUV444P), the YUV form of sources it cannot keep as stored.
+    public static let yuv444 = AV_PIX_FMT_YUV444P
+
     /// 16-bit planar RGB (GBRP16LE), for sources deeper than 8 bits.
     public static let deepRGB = AV_PIX_FMT_GBRP16LE
 
@@ -39,7 +42,7 @@ public enum WorkingFormat {
         ]
         let deep = depth(source) > 8
         guard asStored.contains(source), let descriptor = av_pix_fmt_desc_get(source) else {
-            return deep ? AV_PIX_FMT_YUV444P16LE : AV_PIX_FMT_YUV444P
+            return deep ? AV_PIX_FMT_YUV444P16LE : yuv444
         }
         if orientation.swapsAxes, descriptor.pointee.log2_chroma_w != descriptor.pointee.log2_chroma_h {
             return deep ? AV_PIX_FMT_YUV444P16LE : AV_PIX_FMT_YUV444P

@@ -1,14 +1,12 @@
 import ConvoyMedia
 import Foundation
 
-/// A video decoded ahead on a thread of its own, frame by frame: the shared `DecodeStage` feeding a
+/// A video decoded ahead on a thread of its own, frame by frame: the shared `VideoSource` feeding a
 /// small bounded queue, so at most `depth` frames wait in memory.
 final class DecodedVideo {
     let name: String
-    private let source: DecodeStage
-    private let queue: BoundedQueue<PlanarImage>
-    private let stage = DispatchGroup()
-    private let failure: StageFailure
+    private let source: VideoSource
+    private let feed: FrameFeed
 
     /// Opens `name` and starts decoding it into `space`'s working planes, turned upright as the
     /// stream's display matrix says unless `autorotate` is off.
@@ -16,20 +14,11 @@ final class DecodedVideo {
     /// - Throws: `ConvoyError` naming the file when it is missing or not a video.
     init(_ name: String, space: FilterSpace, threads: Int, depth: Int = 4, autorotate: Bool = true) throws {
         self.name = name
-        source = try DecodeStage(input: name, space: space, threads: threads, autorotate: autorotate)
-        let queue = BoundedQueue<PlanarImage>(depth: depth)
-        self.queue = queue
-        failure = StageFailure { queue.cancel() }
-        let (source, failure) = (self.source, self.failure)
-        Stage.start("convoy.read", group: stage) {
-            failure.run { try source.run(into: queue, counts: StageCounters()) }
-        }
+        source = try VideoSource(input: name, space: space, threads: threads, autorotate: autorotate)
+        feed = FrameFeed(source: source, depth: depth)
     }
 
-    deinit {
-        queue.cancel()
-        stage.wait()
-    }
+    deinit { feed.stop() }
 
     var width: Int { source.width }
     var height: Int { source.height }
@@ -43,8 +32,8 @@ final class DecodedVideo {
 
     /// The next frame and its time in seconds, or nil at the end.
     func next() throws -> (image: PlanarImage, seconds: Double)? {
-        let image = queue.pop()
-        if let error = failure.error { throw MediaErrors.input(error, name: name) }
+        let image = feed.queue.pop()
+        if let error = feed.failure.error { throw MediaErrors.input(error, name: name) }
         guard let image else { return nil }
         return (image, source.reader.seconds(image.timestamp))
     }

@@ -1,10 +1,21 @@
+import ConvoyMedia
 import ConvoyNN
 import ConvoyWeights
 
 /// Everything one `convoy features` run needs.
 public struct FeatureJob {
-    /// Input file or URL; `-` reads a container from standard input.
-    public var input: String
+    /// Where the frames come from: a file, URL, standard input, raw frames or generated ones.
+    public var source: FrameInput
+    /// The input's name (`-`: standard input); setting it keeps `raw`.
+    public var input: String {
+        get { source.name }
+        set { source.name = newValue }
+    }
+    /// When the input is headerless raw frames (`--raw`): their size, pixel format and rate.
+    public var raw: RawVideoFormat? {
+        get { source.raw }
+        set { source.raw = newValue }
+    }
     /// `.npy`, `.safetensors`, or a directory (see `FeatureFormat`).
     public var output: String
     public var format: FeatureFormat
@@ -32,7 +43,7 @@ public struct FeatureJob {
     public var progress: ProgressMode = .auto
 
     public init(input: String, output: String, graph: Graph, inputChannels: Int) {
-        self.input = input
+        source = FrameInput(input)
         self.output = output
         format = FeatureFormat.inferred(from: output)
         self.graph = graph

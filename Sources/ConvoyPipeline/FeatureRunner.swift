@@ -22,7 +22,7 @@ public final class FeatureRunner {
             throw ConvoyError("the model takes \(job.inputChannels) input channels; Convoy feeds 3 (RGB) or 1 (luma).",
                               exitCode: ConvoyError.dataError)
         }
-        let source = try DecodeStage(input: job.input, space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
+        let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
         let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
         let frameShape = Shape(1, job.inputChannels, group.height, group.width)
         let shapes: [Shape]
@@ -34,13 +34,7 @@ public final class FeatureRunner {
             (name: name, itemShape: job.pool == nil ? Array(shape.dims.dropFirst()) : [shape.c])
         }
         try checkTargets(outputs: outputs.map(\.name))
-        let sink: FeatureSink
-        switch job.format {
-        case .npy: sink = try NpyFeatureSink(path: job.output, outputs: outputs)
-        case .safetensors: sink = try SafeTensorsFeatureSink(path: job.output, outputs: outputs)
-        case .directory: sink = try DirectoryFeatureSink(directory: job.output, outputs: outputs)
-        }
-
+        let sink = try makeSink(outputs: outputs)
         var visualizer: FeatureVisualizer? = nil
         if let path = job.visualize {
             do {
@@ -51,80 +45,14 @@ public final class FeatureRunner {
                 throw error
             }
         }
-        let decoded = BoundedQueue<PlanarImage>(depth: max(2, job.batch * 2))
-        let failure = StageFailure { decoded.cancel() }
-        let counts = StageCounters()
-        let progress = ProgressReporter(mode: job.progress, duration: source.reader.duration)
-        let stages = DispatchGroup()
-        let every = job.every
-        Stage.start("convoy.decode", group: stages) {
-            failure.run {
-                try source.run(into: decoded, every: every, counts: counts) { packet in try visualizer?.copy(packet) }
-            }
+        let progress = ProgressReporter(mode: job.progress, duration: source.duration)
+        let feed = FrameFeed(source: source, depth: max(2, job.batch * 2), every: job.every) { packet in
+            try visualizer?.copy(packet)
         }
-        failure.run {
-            let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            let batcher = FrameBatcher(group: group, capacity: job.batch)
-            // Frames too large for the activation budget run in tiles (same results).
-            let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget,
-                                       warn: Log.warning)
-            // With --pool: one [batch, C] tensor per output, whose storage stays put between batches.
-            let pooled = outputs.map { Tensor(shape: Shape([job.batch] + $0.itemShape)) }
-            var pending: [PlanarImage] = []
-            var lastTime = 0.0
-            // Whole frames first: groups of as many as the activation budget holds.
-            let groupSize = forward.framesPerRun(frameShape: Shape(1, group.planes.count, group.height, group.width),
-                                                 batch: job.batch)
-            func run(_ frames: ArraySlice<PlanarImage>) throws {
-                let images = Array(frames)
-                let results = forward.forward(batcher.pack(images, workers: context.workspaces.count), context: context)
-                var pointers: [UnsafePointer<Float>] = []
-                var perFrame = results
-                if let pool = job.pool {
-                    for (index, result) in results.enumerated() {
-                        pool.reduce(result.pointer, frames: images.count, channels: result.shape.c,
-                                    planeSize: result.shape.h * result.shape.w, into: pooled[index].pointer,
-                                    workers: context.workspaces.count)
-                    }
-                    perFrame = pooled
-                }
-                for (frame, image) in images.enumerated() {
-                    pointers.removeAll(keepingCapacity: true)
-                    for (index, values) in perFrame.enumerated() {
-                        pointers.append(UnsafePointer(values.pointer + frame * outputs[index].itemShape.reduce(1, *)))
-                    }
-                    lastTime = source.reader.seconds(image.timestamp)
-                    try sink.append(frame: pointers, index: image.index, time: lastTime)
-                    try visualizer?.write(image, maps: results[0], frame: frame)
-                    counts.framesWritten += 1
-                }
-                counts.framesProcessed += images.count
-            }
-            func flush() throws {
-                guard !pending.isEmpty else { return }
-                var start = 0
-                while start < pending.count {
-                    let end = min(pending.count, start + groupSize)
-                    try run(pending[start..<end])
-                    start = end
-                }
-                pending.removeAll(keepingCapacity: true)
-                progress.update(frames: counts.framesWritten, time: lastTime)
-            }
-            while let image = decoded.pop() {
-                pending.append(image)
-                if pending.count == job.batch { try flush() }
-            }
-            if failure.error == nil {
-                try flush()
-                progress.finish(frames: counts.framesWritten, time: lastTime)
-            }
+        feed.failure.run {
+            try extract(feed: feed, group: group, outputs: outputs, sink: sink, visualizer: visualizer, progress: progress)
         }
-        stages.wait()
-        if failure.error == nil, counts.framesDecoded == 0 {
-            failure.record(ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError))
-        }
-        if let error = failure.error {
+        if let error = feed.finish() {
             sink.discard()
             visualizer?.discard()
             throw MediaErrors.output(error, name: job.output)
@@ -137,7 +65,80 @@ public final class FeatureRunner {
             visualizer?.discard()
             throw error
         }
-        return counts.summary(seconds: progress.elapsed)
+        return feed.counts.summary(seconds: progress.elapsed)
+    }
+
+    private func makeSink(outputs: [(name: String, itemShape: [Int])]) throws -> FeatureSink {
+        switch job.format {
+        case .npy: return try NpyFeatureSink(path: job.output, outputs: outputs)
+        case .safetensors: return try SafeTensorsFeatureSink(path: job.output, outputs: outputs)
+        case .directory: return try DirectoryFeatureSink(directory: job.output, outputs: outputs)
+        }
+    }
+
+    /// The network stage, on the calling thread: batches of `job.batch` pictures from the feed,
+    /// run in groups of whole frames that fit the activation budget (tiles when one frame alone is
+    /// over it), each frame's outputs (pooled with `--pool`) appended to `sink` and drawn by
+    /// `visualizer`.
+    private func extract(feed: FrameFeed, group: PlaneGroup, outputs: [(name: String, itemShape: [Int])], sink: FeatureSink,
+                         visualizer: FeatureVisualizer?, progress: ProgressReporter) throws {
+        let counts = feed.counts
+        let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let batcher = FrameBatcher(group: group, capacity: job.batch)
+        // Frames too large for the activation budget run in tiles (same results).
+        let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget,
+                                   warn: Log.warning)
+        // With --pool: one [batch, C] tensor per output, whose storage stays put between batches.
+        let pooled = outputs.map { Tensor(shape: Shape([job.batch] + $0.itemShape)) }
+        var pending: [PlanarImage] = []
+        var lastTime = 0.0
+        // Whole frames first: groups of as many as the activation budget holds.
+        let groupSize = forward.framesPerRun(frameShape: Shape(1, group.planes.count, group.height, group.width),
+                                             batch: job.batch)
+        func run(_ frames: ArraySlice<PlanarImage>) throws {
+            let images = Array(frames)
+            let results = forward.forward(batcher.pack(images, workers: context.workspaces.count), context: context)
+            var pointers: [UnsafePointer<Float>] = []
+            var perFrame = results
+            if let pool = job.pool {
+                for (index, result) in results.enumerated() {
+                    pool.reduce(result.pointer, frames: images.count, channels: result.shape.c,
+                                planeSize: result.shape.h * result.shape.w, into: pooled[index].pointer,
+                                workers: context.workspaces.count)
+                }
+                perFrame = pooled
+            }
+            for (frame, image) in images.enumerated() {
+                pointers.removeAll(keepingCapacity: true)
+                for (index, values) in perFrame.enumerated() {
+                    pointers.append(UnsafePointer(values.pointer + frame * outputs[index].itemShape.reduce(1, *)))
+                }
+                lastTime = feed.source.seconds(image.timestamp)
+                try sink.append(frame: pointers, index: image.index, time: lastTime)
+                try visualizer?.write(image, maps: results[0], frame: frame)
+                counts.framesWritten += 1
+            }
+            counts.framesProcessed += images.count
+        }
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            var start = 0
+            while start < pending.count {
+                let end = min(pending.count, start + groupSize)
+                try run(pending[start..<end])
+                start = end
+            }
+            pending.removeAll(keepingCapacity: true)
+            progress.update(frames: counts.framesWritten, time: lastTime)
+        }
+        while let image = feed.queue.pop() {
+            pending.append(image)
+            if pending.count == job.batch { try flush() }
+        }
+        if feed.failure.error == nil {
+            try flush()
+            progress.finish(frames: counts.framesWritten, time: lastTime)
+        }
     }
 
     /// Refuses to replace existing feature files without `overwrite`.

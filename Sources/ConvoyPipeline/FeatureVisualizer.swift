@@ -22,16 +22,16 @@ final class FeatureVisualizer {
     private let width: Int, height: Int
     private let palette = HeatmapPalette()
 
-    init(path: String, layout: Layout, source: DecodeStage, overwrite: Bool) throws {
+    init(path: String, layout: Layout, source: FrameSource, overwrite: Bool) throws {
         self.path = path
         self.layout = layout
         width = source.width
         height = source.height
-        try OutputGuard.check(output: path, input: source.input.name, overwrite: overwrite)
+        try OutputGuard.check(output: path, input: source.name, overwrite: overwrite)
         do {
             output = try VideoWriter(target: path, format: nil, settings: EncoderSettings(),
                                      picture: source.picture(width: width, height: height, keepingDepth: false),
-                                     input: source.input, copying: .audio)
+                                     input: source.container, copying: .audio)
         } catch {
             throw MediaErrors.output(error, name: path)
         }

@@ -3,10 +3,18 @@ import ConvoyMedia
 /// Everything one `convoy filter` or `convoy run` needs: where frames come from and go, what is
 /// done to them, in batches of how many, and how the result is encoded.
 public struct FilterJob {
-    /// Input file or URL; `-` reads a container from standard input.
-    public var input: String
+    /// Where the frames come from: a file, URL, standard input, raw frames or generated ones.
+    public var source: FrameInput
+    /// The input's name (`-`: standard input); setting it keeps `raw`.
+    public var input: String {
+        get { source.name }
+        set { source.name = newValue }
+    }
     /// When the input is headerless raw frames (`--raw`): their size, pixel format and rate.
-    public var raw: RawVideoFormat?
+    public var raw: RawVideoFormat? {
+        get { source.raw }
+        set { source.raw = newValue }
+    }
     /// Output file; `-` writes a streamable container to standard output.
     public var output: String
     /// Container format name (`ffmpeg -muxers`); nil guesses from the output's extension.
@@ -29,7 +37,7 @@ public struct FilterJob {
     public var strict = false
 
     public init(input: String, output: String, processor: FrameProcessor) {
-        self.input = input
+        source = FrameInput(input)
         self.output = output
         self.processor = processor
     }

@@ -3,8 +3,8 @@ import ConvoyNN
 import ConvoyTensor
 import Foundation
 
-/// Runs a `FilterJob`: decoder stage → bounded queue → batcher + processor (im2col + SGEMM) →
-/// bounded queue → encoder stage, each stage on its own thread.
+/// Runs a `FilterJob`: source → bounded queue → batcher + processor (im2col + SGEMM) → bounded
+/// queue → encoder stage, each stage on its own thread (`FrameFeed`).
 ///
 /// Memory is bounded by construction: two queues of fixed depth, batch tensors reused for every
 /// batch, and the layers' own reusable buffers. Audio and other streams are copied as packets by
@@ -18,10 +18,8 @@ public final class FilterRunner {
 
     /// Runs the job to the end. On failure no output is left behind.
     public func run() throws -> RunSummary {
-        let codecThreads = job.threads ?? 0
-        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: codecThreads, raw: job.raw,
-                                     autorotate: job.autorotate)
-        source.strict = job.strict
+        let source = try job.source.open(space: job.processor.space, threads: job.threads ?? 0,
+                                         autorotate: job.autorotate, strict: job.strict)
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
         let processor = job.processor
         let size: (width: Int, height: Int)
@@ -31,27 +29,7 @@ public final class FilterRunner {
         } catch {
             throw ConvoyError("\(job.input): \(error)", exitCode: ConvoyError.dataError)
         }
-
-        let output: VideoWriter
-        var settings = job.encoder
-        if settings.threads == 0 { settings.threads = codecThreads }
-        do {
-            output = try VideoWriter(target: job.output, format: job.format, settings: settings,
-                                     picture: source.picture(width: size.width, height: size.height, keepingDepth: true),
-                                     displayMatrix: source.passedDisplayMatrix, input: source.input, copying: .all)
-        } catch {
-            throw MediaErrors.output(error, name: job.output)
-        }
-        for stream in output.leftOutStreams {
-            Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
-        }
-        if source.passedDisplayMatrix != nil, !output.storesDisplayMatrix {
-            Log.warning("\(job.output): \(output.formatName) cannot store the input's display matrix; the output plays as stored, not turned.")
-        }
-        let reader = source.reader
-        if processor.space == .rgb, !WorkingFormat.isRGB(reader.pixelFormat), let assumption = reader.color.untaggedAssumption {
-            Log.info("\(job.input): \(assumption)")
-        }
+        let output = try openOutput(source: source, size: size)
 
         // Queues of two frames each way: the filter stage gathers its batch from the decoded queue
         // and the encoder (the slowest stage) always has the next frame; deeper queues only added
@@ -65,67 +43,29 @@ public final class FilterRunner {
         let pool = ImagePool(capacity: batch + 8, make: source.makeImage)
         source.pool = pool
         let depth = batch < job.batch ? 1 : 2
-        let decoded = BoundedQueue<PlanarImage>(depth: depth)
         let filtered = BoundedQueue<PlanarImage>(depth: depth)
-        let failure = StageFailure {
-            decoded.cancel()
-            filtered.cancel()
-        }
-        let progress = ProgressReporter(mode: job.progress, duration: reader.duration)
+        let progress = ProgressReporter(mode: job.progress, duration: source.duration)
         let counts = StageCounters()
-        let stages = DispatchGroup()
-
-        Stage.start("convoy.decode", group: stages) {
-            failure.run {
-                try source.run(into: decoded, counts: counts) { packet in
-                    if try output.copy(packet) { counts.packetsCopied += 1 }
-                }
+        let feed = FrameFeed(source: source, depth: depth, counts: counts, downstream: [filtered]) { packet in
+            if try output.copy(packet) { counts.packetsCopied += 1 }
+        }
+        feed.start("convoy.filter") {
+            try Self.filter(feed.queue, into: filtered, processor: processor, batch: batch, threads: gemmThreads, counts: counts)
+        }
+        feed.start("convoy.encode") {
+            var lastTime = 0.0
+            while let image = filtered.pop() {
+                try output.write(image)
+                pool.recycle(image)
+                counts.framesWritten += 1
+                lastTime = source.seconds(image.timestamp)
+                progress.update(frames: counts.framesWritten, time: lastTime)
             }
+            if feed.failure.error != nil { return }
+            try output.flush()
+            progress.finish(frames: counts.framesWritten, time: lastTime)
         }
-
-        Stage.start("convoy.filter", group: stages) {
-            failure.run {
-                defer { filtered.close() }
-                let context = ComputeThread.makeContext(threads: gemmThreads)
-                var pending: [PlanarImage] = []
-                pending.reserveCapacity(batch)
-                func flush() -> Bool {
-                    guard !pending.isEmpty else { return true }
-                    let results = processor.process(pending, context: context)
-                    counts.framesProcessed += results.count
-                    pending.removeAll(keepingCapacity: true)
-                    for image in results where !filtered.push(image) { return false }
-                    return true
-                }
-                while let image = decoded.pop() {
-                    pending.append(image)
-                    if pending.count == batch, !flush() { return }
-                }
-                _ = flush()
-            }
-        }
-
-        Stage.start("convoy.encode", group: stages) {
-            failure.run {
-                var lastTime = 0.0
-                while let image = filtered.pop() {
-                    try output.write(image)
-                    pool.recycle(image)
-                    counts.framesWritten += 1
-                    lastTime = reader.seconds(image.timestamp)
-                    progress.update(frames: counts.framesWritten, time: lastTime)
-                }
-                if failure.error != nil { return }
-                try output.flush()
-                progress.finish(frames: counts.framesWritten, time: lastTime)
-            }
-        }
-
-        stages.wait()
-        if failure.error == nil, counts.framesDecoded == 0 {
-            failure.record(ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError))
-        }
-        if let error = failure.error {
+        if let error = feed.finish() {
             output.discard()
             throw MediaErrors.output(error, name: job.output)
         }
@@ -136,5 +76,54 @@ public final class FilterRunner {
                               exitCode: ConvoyError.dataError)
         }
         return counts.summary(seconds: progress.elapsed)
+    }
+
+    /// The output video for pictures of `size` made from `source`'s: every other stream of the
+    /// input copied, the display matrix passed on when it is not applied; warnings for what the
+    /// container cannot hold.
+    private func openOutput(source: FrameSource, size: (width: Int, height: Int)) throws -> VideoWriter {
+        var settings = job.encoder
+        if settings.threads == 0 { settings.threads = job.threads ?? 0 }
+        let output: VideoWriter
+        do {
+            output = try VideoWriter(target: job.output, format: job.format, settings: settings,
+                                     picture: source.picture(width: size.width, height: size.height, keepingDepth: true),
+                                     displayMatrix: source.passedDisplayMatrix, input: source.container, copying: .all)
+        } catch {
+            throw MediaErrors.output(error, name: job.output)
+        }
+        for stream in output.leftOutStreams {
+            Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
+        }
+        if source.passedDisplayMatrix != nil, !output.storesDisplayMatrix {
+            Log.warning("\(job.output): \(output.formatName) cannot store the input's display matrix; the output plays as stored, not turned.")
+        }
+        if job.processor.space == .rgb, !WorkingFormat.isRGB(source.sourcePixelFormat), let assumption = source.color.untaggedAssumption {
+            Log.info("\(job.input): \(assumption)")
+        }
+        return output
+    }
+
+    /// The filter stage: gathers batches of `batch` pictures from `decoded`, runs `processor` on
+    /// each and pushes the results into `filtered`, which it closes at the end.
+    private static func filter(_ decoded: BoundedQueue<PlanarImage>, into filtered: BoundedQueue<PlanarImage>,
+                               processor: FrameProcessor, batch: Int, threads: Int, counts: StageCounters) throws {
+        defer { filtered.close() }
+        let context = ComputeThread.makeContext(threads: threads)
+        var pending: [PlanarImage] = []
+        pending.reserveCapacity(batch)
+        func flush() -> Bool {
+            guard !pending.isEmpty else { return true }
+            let results = processor.process(pending, context: context)
+            counts.framesProcessed += results.count
+            pending.removeAll(keepingCapacity: true)
+            for image in results where !filtered.push(image) { return false }
+            return true
+        }
+        while let image = decoded.pop() {
+            pending.append(image)
+            if pending.count == batch, !flush() { return }
+        }
+        _ = flush()
     }
 }

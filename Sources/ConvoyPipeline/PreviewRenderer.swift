@@ -8,28 +8,20 @@ public enum PreviewRenderer {
     public static func render(_ job: PreviewJob) throws {
         guard job.frames >= 1 else { throw ConvoyError("--frames must be at least 1.", exitCode: ConvoyError.usage) }
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
-        let source = try DecodeStage(input: job.input, space: job.processor.space, threads: 0, autorotate: job.autorotate)
-        let total = try frameCount(job.input, hint: source.input.video.declaredFrameCount)
+        let source = try job.source.open(space: job.processor.space, threads: 0, autorotate: job.autorotate)
+        let total = try frameCount(job.source, hint: source.declaredFrameCount)
         let wanted = Set((0..<job.frames).map { index in
             total <= 1 ? 0 : Int((Double(index) + 0.5) * Double(total) / Double(job.frames))
         })
-        let queue = BoundedQueue<PlanarImage>(depth: 4)
-        let counts = StageCounters()
-        let failure = StageFailure { queue.cancel() }
-        let stages = DispatchGroup()
-        Stage.start("convoy.decode", group: stages) { failure.run { try source.run(into: queue, counts: counts) } }
+        let feed = FrameFeed(source: source, depth: 4)
         var originals: [PlanarImage] = []
-        while let image = queue.pop() {
+        while let image = feed.queue.pop() {
             if wanted.contains(image.index) { originals.append(image) }
-            if originals.count == wanted.count { queue.cancel() }
+            if originals.count == wanted.count { feed.queue.cancel() }
         }
-        stages.wait()
-        if let error = failure.error { throw MediaErrors.input(error, name: job.input) }
-        guard !originals.isEmpty else {
-            throw ConvoyError("\(job.input): no video frame could be decoded.", exitCode: ConvoyError.dataError)
-        }
+        if let error = feed.finish() { throw MediaErrors.input(error, name: job.input) }
         // Keep copies of the originals: the processor may write its result into the same images.
-        let scaler = Scaler(color: source.reader.color)
+        let scaler = Scaler(color: source.color)
         let cellHeight = max(2, (job.cellWidth * source.height / max(1, source.width) + 1) & ~1)
         func cell(_ image: PlanarImage) throws -> PlanarImage {
             let resized = PlanarImage(width: job.cellWidth, height: cellHeight, pixelFormat: WorkingFormat.rgb)
@@ -59,10 +51,13 @@ public enum PreviewRenderer {
         do { try PNGWriter.write(sheet, to: job.output) } catch { throw MediaErrors.output(error, name: job.output) }
     }
 
-    /// The container's frame count, or a count by decoding when it does not say.
-    private static func frameCount(_ input: String, hint: Int) throws -> Int {
+    /// The container's frame count, or a count by decoding when it does not say (standard input
+    /// cannot be read twice: 1 there, so the first frame is drawn).
+    private static func frameCount(_ input: FrameInput, hint: Int) throws -> Int {
         if hint > 0 { return hint }
-        guard input != "-" else { return 1 }
-        do { return try VideoReader(input, threads: 0).countFrames() } catch { throw MediaErrors.input(error, name: input) }
+        guard input.name != "-", input.generated == nil else { return 1 }
+        do { return try VideoReader(input.name, raw: input.raw, threads: 0).countFrames() } catch {
+            throw MediaErrors.input(error, name: input.name)
+        }
     }
 }

@@ -50,7 +50,7 @@ public enum TrainingSource: Equatable, Sendable {
     func firstInputSize(space: FilterSpace, threads: Int) throws -> (width: Int, height: Int) {
         switch self {
         case .videos(let input, _):
-            let stage = try DecodeStage(input: input, space: space, threads: 1)
+            let stage = try VideoSource(input: input, space: space, threads: 1)
             return (stage.width, stage.height)
         case .folders(let input, let target):
             let reader = try ImageFolderPairReader(input: input, target: target, inputSpace: space, targetSpace: space, threads: threads)

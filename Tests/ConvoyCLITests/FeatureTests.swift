@@ -31,6 +31,30 @@ final class FeatureTests: ConvoyTestCase {
         XCTAssertEqual(times[3], "2,0.200000")
     }
 
+    /// Every command takes every input `filter` takes: raw RGB frames on standard input give the
+    /// same features as the file they came from, and the preview draws from them too.
+    func testRawFramesOnStandardInputGiveTheFileFeatures() throws {
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 1, audio: false)
+        try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", path("in.rgb")])
+        try convoySucceeds(["features", input, "--model", tinyModel, "-o", path("file.npy")])
+        let raw = try convoy(["features", "-", "--raw", "64x48:rgb24@10", "--model", tinyModel, "-o", path("raw.npy")],
+                             stdinFile: path("in.rgb"))
+        XCTAssertEqual(raw.status, 0, raw.stderrText)
+        // The reference frames are the raw ones, repacked as planes.
+        try ffmpeg(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "64x48", "-i", path("in.rgb"), "-f", "rawvideo", "-pix_fmt", "gbrp",
+                    path("frames.gbrp")])
+        let check = try python([script, path("frames.gbrp"), "64", "48",
+                                models.appendingPathComponent("tiny-features.safetensors").path, path("raw.npy")])
+        XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
+        XCTAssertTrue(check.stdoutText.contains("shape=[10, 32, 24, 32]"), check.stdoutText)
+        XCTAssertEqual(try String(contentsOfFile: path("raw.pts.csv"), encoding: .utf8),
+                       try String(contentsOfFile: path("file.pts.csv"), encoding: .utf8))
+        let preview = try convoy(["preview", "-", "--raw", "64x48:rgb24@10", "--kernel", "sobel", "-o", path("sheet.png")],
+                                 stdinFile: path("in.rgb"))
+        XCTAssertEqual(preview.status, 0, preview.stderrText)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("sheet.png")))
+    }
+
     /// --every keeps every N-th frame, with the right indices and times.
     func testEveryKeepsEveryNthFrame() throws {
         let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 1, audio: false)

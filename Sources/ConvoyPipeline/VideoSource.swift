@@ -7,7 +7,7 @@ import Foundation
 ///
 /// As ffmpeg does, a damaged packet is counted and skipped, and a read error ends the input: what
 /// decoded before it is still processed.
-final class DecodeStage {
+final class VideoSource: FrameSource {
     let reader: VideoReader
     let workingFormat: WorkingFormat.Format
     /// Make the first damaged packet or frame an error instead of skipping or concealing it.
@@ -48,6 +48,14 @@ final class DecodeStage {
 
     /// The input, for its name, streams and metadata.
     var input: InputFile { reader.input }
+    var container: InputFile? { reader.input }
+    var name: String { reader.name }
+    var duration: Double? { reader.duration }
+    var declaredFrameCount: Int { reader.input.video.declaredFrameCount }
+    var sourcePixelFormat: WorkingFormat.Format { reader.pixelFormat }
+    var color: ColorProperties { reader.color }
+
+    func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
 
     /// The width of the queued pictures (after the turn).
     var width: Int { orientation.size(width: reader.width, height: reader.height).width }

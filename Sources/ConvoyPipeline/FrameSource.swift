@@ -1,0 +1,42 @@
+import ConvoyMedia
+
+/// Where a job's frames come from, opened: a decoded video (`VideoSource`: a file, a URL, a
+/// container or raw frames on standard input) or generated frames (`SyntheticSource`). Every
+/// runner takes its pictures from one, through `FrameFeed`, so every command reads every kind of
+/// input.
+protocol FrameSource: AnyObject {
+    /// The input's name, for messages.
+    var name: String { get }
+    /// The size of the pictures it gives (after any turn).
+    var width: Int { get }
+    var height: Int { get }
+    /// The length of the input in seconds, when known (for progress).
+    var duration: Double? { get }
+    /// How many frames the input says it holds (0 when it does not say).
+    var declaredFrameCount: Int { get }
+    /// Where pictures' images come from when the consumer hands them back; nil allocates each.
+    var pool: ImagePool? { get set }
+
+    /// A blank image in the working format: the plane layout every picture has.
+    func makeImage() -> PlanarImage
+    /// A picture's timestamp (in the source's time base) in seconds; 0 when it has none.
+    func seconds(_ timestamp: Int64?) -> Double
+    /// Pushes every `every`-th picture into `queue` (waiting while it is full) until the end of
+    /// the input or until the queue is cancelled, then closes the queue. Packets of other streams
+    /// go to `copyPacket`, if given.
+    func run(into queue: BoundedQueue<PlanarImage>, every: Int, counts: StageCounters,
+             copyPacket: ((Packet) throws -> Void)?) throws
+
+    /// What an encoder of `width`×`height` pictures made from these should be told
+    /// (`keepingDepth`: a deep source's pixel format too, so the output stays deep).
+    func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture
+    /// The demuxed input, whose other streams and metadata an output copies (nil for generated
+    /// frames).
+    var container: InputFile? { get }
+    /// The display matrix the output should carry: the source's when it is not applied (nil
+    /// otherwise, and for generated frames).
+    var passedDisplayMatrix: [Int32]? { get }
+    /// The pixel format and colours the input is stored in.
+    var sourcePixelFormat: WorkingFormat.Format { get }
+    var color: ColorProperties { get }
+}

@@ -1,0 +1,75 @@
+import ConvoyMedia
+import ConvoyTensor
+
+/// Generated frames as a `FrameSource`: what `SyntheticFrames` describes, in 8-bit planar RGB
+/// for RGB work and 8-bit 4:4:4 YUV otherwise, with timestamps 0, 1, 2, … at the frames' rate.
+final class SyntheticSource: FrameSource {
+    let frames: SyntheticFrames
+    let workingFormat: WorkingFormat.Format
+    var pool: ImagePool?
+
+    init(_ frames: SyntheticFrames, space: FilterSpace) {
+        self.frames = frames
+        workingFormat = space == .rgb ? WorkingFormat.rgb : WorkingFormat.yuv444
+    }
+
+    var name: String { frames.description }
+    var width: Int { frames.width }
+    var height: Int { frames.height }
+    var duration: Double? { Double(frames.count) / Double(frames.framesPerSecond) }
+    var declaredFrameCount: Int { frames.count }
+    var container: InputFile? { nil }
+    var passedDisplayMatrix: [Int32]? { nil }
+    var sourcePixelFormat: WorkingFormat.Format { workingFormat }
+    var color: ColorProperties { ColorProperties() }
+
+    func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
+
+    func seconds(_ timestamp: Int64?) -> Double { Double(timestamp ?? 0) / Double(frames.framesPerSecond) }
+
+    func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
+        VideoEncoder.Picture(width: width, height: height, framesPerSecond: frames.framesPerSecond, color: color)
+    }
+
+    func run(into queue: BoundedQueue<PlanarImage>, every: Int, counts: StageCounters,
+             copyPacket: ((Packet) throws -> Void)?) throws {
+        defer { queue.close() }
+        var seed: UInt64 = 0
+        if case .noise(let given) = frames.pattern { seed = given }
+        var random = SplitMix64(seed: seed)
+        for index in 0..<frames.count {
+            counts.framesDecoded += 1
+            guard index % every == 0 else { continue }
+            let image = pool?.take() ?? makeImage()
+            fill(image, frame: index, random: &random)
+            image.timestamp = Int64(index)
+            image.duration = 1
+            image.index = index
+            if !queue.push(image) { return }
+        }
+    }
+
+    /// Draws frame `frame` of the pattern into every plane of `image`.
+    private func fill(_ image: PlanarImage, frame: Int, random: inout SplitMix64) {
+        for plane in image.planes.indices {
+            let layout = image.planes[plane]
+            let samples = image.plane(plane)
+            for y in 0..<layout.height {
+                let row = samples + y * layout.stride
+                for x in 0..<layout.width {
+                    let level: Int
+                    switch frames.pattern {
+                    case .gradient:
+                        level = (x * (plane + 1) + y * 2 + frame * 7) % 256
+                    case .checkerboard(let cell):
+                        let light = ((x + frame) / max(1, cell) + y / max(1, cell) + plane) % 2 == 1
+                        level = light ? 200 : 40
+                    case .noise:
+                        level = Int(random.next() >> 56)
+                    }
+                    row[x] = UInt8(level)
+                }
+            }
+        }
+    }
+}

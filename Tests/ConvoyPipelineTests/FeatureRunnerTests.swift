@@ -1,0 +1,67 @@
+import ConvoyNN
+import ConvoyPipeline
+import ConvoyTensor
+import ConvoyWeights
+import Foundation
+import XCTest
+
+/// `convoy features` on generated frames (no file, no ffmpeg): the features written equal the
+/// network run directly on the same pictures, frame by frame, whatever the batch and `--every`.
+final class FeatureRunnerTests: XCTestCase {
+    private let width = 20, height = 12, count = 7
+
+    /// A 3 -> 2 convolution, 3×3 and padded, then a ReLU, with fixed weights.
+    private func network() throws -> Graph {
+        let weight = Shape(2, 3, 3, 3)
+        let conv = try Conv2d(weight: Tensor(shape: weight, values: (0..<weight.count).map { Float($0 % 7) / 7 - 0.4 }),
+                              bias: Tensor(shape: Shape(2), values: [0.05, -0.1]), padding: (1, 1))
+        return try Graph(nodes: [
+            .init(name: "conv", operation: .layer(conv), inputs: [Graph.inputName]),
+            .init(name: "features", operation: .layer(ReLU()), inputs: ["conv"]),
+        ], outputs: ["features"])
+    }
+
+    /// Frame `frame` of the `.gradient` pattern as `SyntheticFrames` documents it, as the network
+    /// takes it: `[1, 3, H, W]`, levels / 255.
+    private func reference(frame: Int) -> Tensor {
+        var values: [Float] = []
+        for plane in 0..<3 {
+            for y in 0..<height {
+                for x in 0..<width { values.append(Float((x * (plane + 1) + y * 2 + frame * 7) % 256) / 255) }
+            }
+        }
+        return Tensor(shape: Shape(1, 3, height, width), values: values)
+    }
+
+    private func run(batch: Int, every: Int) throws -> (features: Tensor, summary: RunSummary) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-features-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("features.safetensors").path
+        var job = FeatureJob(input: "-", output: output, graph: try network(), inputChannels: 3)
+        job.source = .synthetic(SyntheticFrames(width: width, height: height, count: count))
+        job.batch = batch
+        job.every = every
+        job.progress = .none
+        let summary = try FeatureRunner(job: job).run()
+        return (try SafeTensorsFile(path: output).tensor(named: "features"), summary)
+    }
+
+    func testFeaturesOfGeneratedFramesEqualTheNetworkRunDirectly() throws {
+        let graph = try network()
+        for (batch, every) in [(1, 1), (3, 1), (4, 2)] {
+            let (features, summary) = try run(batch: batch, every: every)
+            let kept = Array(stride(from: 0, to: count, by: every))
+            XCTAssertEqual(summary.framesDecoded, count)
+            XCTAssertEqual(summary.framesWritten, kept.count)
+            XCTAssertEqual(features.shape, Shape(kept.count, 2, height, width), "batch \(batch), every \(every)")
+            let perFrame = 2 * height * width
+            for (row, frame) in kept.enumerated() {
+                let expected = graph.forward(reference(frame: frame), context: ExecutionContext())[0].array
+                let got = Array(features.array[(row * perFrame)..<((row + 1) * perFrame)])
+                let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-5, "frame \(frame), batch \(batch), every \(every)")
+            }
+        }
+    }
+}
