@@ -88,6 +88,8 @@ extension ReceptiveField {
                           x: .window(span: blocks.blockSize, stride: blocks.blockSize, padding: 0))
         case let resize as Resize2d:
             return resizeRule(resize)
+        case let pad as Pad2d:
+            return padRule(pad)
         case is GlobalAvgPool2d:
             return .untileable("(GlobalAvgPool2d) averages over the whole frame")
         case is GlobalMaxPool2d:
@@ -101,6 +103,25 @@ extension ReceptiveField {
         default:
             return .untileable("(\(type(of: layer))) is a layer whose reads are not known")
         }
+    }
+
+    /// A `Pad2d` with a constant: output `i` reads input `i - begin` alone, described as a
+    /// window of padding `p = max(begin, end)` and span `2p - begin - end + 1` (which reads that
+    /// sample and, when `end > begin`, a few before it, and gives the padded length). Mirrored or
+    /// repeated edges, and crops, depend on where the frame ends.
+    private static func padRule(_ pad: Pad2d) -> Node.Rule {
+        let axes = [pad.rows, pad.columns]
+        if case .constant = pad.mode, axes.allSatisfy({ $0.begin >= 0 && $0.end >= 0 }) {
+            let steps = axes.map { axis -> AxisStep in
+                let padding = max(axis.begin, axis.end)
+                return .window(span: 2 * padding - axis.begin - axis.end + 1, stride: 1, padding: padding)
+            }
+            return .layer(y: steps[0], x: steps[1])
+        }
+        if axes.allSatisfy({ $0.begin == 0 && $0.end == 0 }) {
+            return .layer(y: .pointwise, x: .pointwise)
+        }
+        return .untileable("(Pad2d) that mirrors, repeats or crops the frame's edge depends on where the frame ends")
     }
 
     /// A `Resize2d` by whole scales whose samples sit where `Upsample`'s do: nearest with

@@ -77,7 +77,8 @@ final class TiledForwardTests: XCTestCase {
 
     /// The ONNX import layers whose reads are local: elementwise activations, a per-channel
     /// affine and constant, LRN, a channel shuffle, space-to-depth and depth-to-space, a
-    /// broadcasting product of two branches, nearest and linear resizes by whole scales.
+    /// broadcasting product of two branches, nearest and linear resizes by whole scales, an
+    /// asymmetric constant pad before an unpadded convolution.
     func testOnnxLayersTiledEqualsWhole() throws {
         var random = SplitMix(seed: 9)
         let perChannel = { (count: Int, base: Float) in Tensor(shape: Shape(count), values: (0..<count).map { base + Float($0) / 8 }) }
@@ -101,7 +102,9 @@ final class TiledForwardTests: XCTestCase {
             .init(name: "hsig", operation: .layer(HardSigmoid()), inputs: ["c2"]),
             .init(name: "nearest", operation: .layer(Resize2d(mode: .nearest, target: .scales(y: 2, x: 2))), inputs: ["hsig"]),
             .init(name: "sum", operation: .merge(Add()), inputs: ["linear", "nearest"]),
-        ], outputs: ["prod", "sum"])
+            .init(name: "pad", operation: .layer(Pad2d(channels: (1, 0), rows: (2, 1), columns: (0, 3), mode: .constant(0.5))), inputs: ["clip"]),
+            .init(name: "valid", operation: .layer(try random.conv(3, 2, kernel: (3, 3))), inputs: ["pad"]),
+        ], outputs: ["prod", "sum", "valid"])
         let field = ReceptiveField(graph: graph)
         XCTAssertTrue(field.isTileable, field.untileableReason ?? "")
         XCTAssertEqual(field.alignment, SpatialPair(2))
@@ -110,6 +113,10 @@ final class TiledForwardTests: XCTestCase {
                               outputs: ["r"])
         XCTAssertEqual(ReceptiveField(graph: fixed).untileableReason,
                        "layer \"r\" (Resize2d) to fixed sizes or by scales that are not whole places its samples by the frame's size")
+        let mirrored = try Graph(nodes: [.init(name: "p", operation: .layer(Pad2d(rows: (1, 1), columns: (1, 1), mode: .reflect)), inputs: [Graph.inputName])],
+                                 outputs: ["p"])
+        XCTAssertEqual(ReceptiveField(graph: mirrored).untileableReason,
+                       "layer \"p\" (Pad2d) that mirrors, repeats or crops the frame's edge depends on where the frame ends")
     }
 
     /// Unpadded convolutions shrink the output, a 1×1 convolution with padding 1 grows it; the
