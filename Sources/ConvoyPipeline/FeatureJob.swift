@@ -1,21 +1,10 @@
-import ConvoyMedia
 import ConvoyNN
 import ConvoyWeights
 
 /// Everything one `convoy features` run needs.
-public struct FeatureJob {
-    /// Where the frames come from: a file, URL, standard input, raw frames or generated ones.
+public struct FeatureJob: FrameJob {
+    /// Where the frames come from (`input` and `raw` read and set it).
     public var source: FrameInput
-    /// The input's name (`-`: standard input); setting it keeps `raw`.
-    public var input: String {
-        get { source.name }
-        set { source.name = newValue }
-    }
-    /// When the input is headerless raw frames (`--raw`): their size, pixel format and rate.
-    public var raw: RawVideoFormat? {
-        get { source.raw }
-        set { source.raw = newValue }
-    }
     /// `.npy`, `.safetensors`, or a directory (see `FeatureFormat`).
     public var output: String
     public var format: FeatureFormat

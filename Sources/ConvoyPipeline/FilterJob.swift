@@ -2,19 +2,9 @@ import ConvoyMedia
 
 /// Everything one `convoy filter` or `convoy run` needs: where frames come from and go, what is
 /// done to them, in batches of how many, and how the result is encoded.
-public struct FilterJob {
-    /// Where the frames come from: a file, URL, standard input, raw frames or generated ones.
+public struct FilterJob: FrameJob {
+    /// Where the frames come from (`input` and `raw` read and set it).
     public var source: FrameInput
-    /// The input's name (`-`: standard input); setting it keeps `raw`.
-    public var input: String {
-        get { source.name }
-        set { source.name = newValue }
-    }
-    /// When the input is headerless raw frames (`--raw`): their size, pixel format and rate.
-    public var raw: RawVideoFormat? {
-        get { source.raw }
-        set { source.raw = newValue }
-    }
     /// Output file; `-` writes a streamable container to standard output.
     public var output: String
     /// Container format name (`ffmpeg -muxers`); nil guesses from the output's extension.

@@ -1,19 +1,7 @@
-import ConvoyMedia
-
 /// What `convoy preview` draws: a few frames of `input`, before and after `processor`, in one PNG.
-public struct PreviewJob {
-    /// Where the frames come from: a file, URL, standard input, raw frames or generated ones.
+public struct PreviewJob: FrameJob {
+    /// Where the frames come from (`input` and `raw` read and set it).
     public var source: FrameInput
-    /// The input's name (`-`: standard input); setting it keeps `raw`.
-    public var input: String {
-        get { source.name }
-        set { source.name = newValue }
-    }
-    /// When the input is headerless raw frames (`--raw`): their size, pixel format and rate.
-    public var raw: RawVideoFormat? {
-        get { source.raw }
-        set { source.raw = newValue }
-    }
     public var output: String
     public var processor: FrameProcessor
     /// How many frames, spread evenly over the video.
