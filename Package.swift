@@ -24,28 +24,32 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
-        .target(name: "ConvoyFiles"),
-        .target(name: "ConvoyTensor", dependencies: ["CDNNL"]),
-        .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"]),
-        .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"]),
+        .target(name: "ConvoyFiles", exclude: ["README.md"]),
+        .target(name: "ConvoyTensor", dependencies: ["CDNNL"], exclude: ["README.md"]),
+        .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"], exclude: ["README.md"]),
+        .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"], exclude: ["README.md"]),
         .target(
             name: "ConvoyWeights",
-            dependencies: ["ConvoyFiles", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ConvoyFiles", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"]
         ),
-        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg", "ConvoyFiles"]),
+        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg", "ConvoyFiles"], exclude: ["README.md"]),
         .target(
             name: "ConvoyPipeline",
             dependencies: ["ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
-                           .product(name: "Yams", package: "Yams")]
+                           .product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "ConvoyCLI",
             dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "ConvoyBench",
-            dependencies: ["ConvoyFilters", "ConvoyWeights", "ConvoyNN", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ConvoyFilters", "ConvoyWeights", "ConvoyNN", "ConvoyTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["README.md"]
         ),
         .executableTarget(name: "EdgeEnergy", dependencies: ["ConvoyPipeline", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"], path: "Samples/EdgeEnergy"),
         .testTarget(name: "ConvoyFilesTests", dependencies: ["ConvoyFiles"]),
