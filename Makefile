@@ -4,12 +4,12 @@
 SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)
-APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libdnnl-dev pkg-config ffmpeg
+APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libdnnl-dev pkg-config ffmpeg python3-venv
 SAMPLE := Samples/clip.mp4
 DEMO_PIPELINE := Pipelines/blur.yaml
 DEMO_OUTPUT := out/demo-blur.mp4
 
-.PHONY: all deps build test demo sample bench bench-train soak train-denoiser clean
+.PHONY: all deps build test test-venv demo sample pictures bench bench-train soak train-denoiser clean
 
 all: build
 
@@ -36,7 +36,17 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-test: build
+# The tests' Python-side peers, made once in .venv. scikit-image is installed for its bundled
+# sample photographs only (skimage/data/*.png, *.jpg: read straight from site-packages), so
+# without its dependencies. When pip cannot reach PyPI the picture tests skip, saying why.
+VENV := .venv
+test-venv:
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV) || echo "Could not make $(VENV)."
+	@ls $(VENV)/lib/python3*/site-packages/skimage/data/astronaut.png >/dev/null 2>&1 || \
+	  $(VENV)/bin/python -m pip install --quiet --no-deps scikit-image || \
+	  echo "Could not install scikit-image into $(VENV): the tests on its sample photographs will be skipped."
+
+test: build test-venv
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	CONVOY_BIN=$(CURDIR)/$(BIN)/convoy $(SWIFT) test -c $(CONFIG) --skip-build --parallel --num-workers 2 \
 	  --disable-swift-testing --xunit-output $(BIN)/tests.xml
@@ -58,9 +68,16 @@ demo: build sample
 	ffmpeg -hide_banner -loglevel error -y -i $(SAMPLE) -t 2 -vf noise=alls=25:allf=t -an \
 	  -c:v libx264 -preset veryfast -crf 12 -pix_fmt yuv444p out/demo-noisy.mp4
 	$(BIN)/convoy run Pipelines/denoise.yaml out/demo-noisy.mp4 -o out/demo-denoised.mp4 -y
+	$(BIN)/convoy filter Samples/Pictures/photo.jpg -o out/blurred.jpg --kernel gaussian:sigma=2,size=9 -y
+	$(BIN)/convoy filter Samples/Pictures/building.jpg -o out/house-edges.png --kernel sobel --space luma --chroma neutral -y
 	@echo
 	@echo "Demo output: $(CURDIR)/$(DEMO_OUTPUT) (blur), $(CURDIR)/out/demo-edges.mp4 (Sobel edges on luma)"
-	@echo "and $(CURDIR)/out/demo-denoised.mp4 (out/demo-noisy.mp4 through the denoiser Convoy trained itself)"
+	@echo "and $(CURDIR)/out/demo-denoised.mp4 (out/demo-noisy.mp4 through the denoiser Convoy trained itself);"
+	@echo "pictures: $(CURDIR)/out/blurred.jpg (Gaussian blur of Samples/Pictures/photo.jpg) and out/house-edges.png (its building's edges)"
+
+# Makes Samples/Pictures/photo.jpg and building.jpg again with ffmpeg's generators.
+pictures:
+	Samples/Pictures/make_pictures.sh
 
 # Learns Samples/Models/denoise.safetensors again with convoy train (see Samples/Models/README.md).
 train-denoiser: build

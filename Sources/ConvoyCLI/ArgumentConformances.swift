@@ -7,4 +7,5 @@ extension FilterSpace: ExpressibleByArgument {}
 extension BorderMode: ExpressibleByArgument {}
 extension ProgressMode: ExpressibleByArgument {}
 extension ChromaMode: ExpressibleByArgument {}
+extension AlphaMode: ExpressibleByArgument {}
 extension KernelEngine: ExpressibleByArgument {}

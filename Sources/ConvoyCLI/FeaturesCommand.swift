@@ -11,10 +11,11 @@ struct FeaturesCommand: ParsableCommand {
         The output format follows the name: NAME.npy writes one array [frames, C, H, W] per model output \
         (NAME.OUTPUT.npy when there are several) with the frame times in NAME.pts.csv; NAME.safetensors \
         writes one tensor per output and the times as "pts"; any other name is a directory with one .npy \
-        per frame and output and pts.csv.
+        per frame and output and pts.csv. When the input is a folder of pictures (read in name order)         or an image sequence (img%03d.png), each row is one picture and files.csv (NAME.files.csv) names         its file instead of giving a time.
 
         Examples:
           convoy features clip.mp4 --model Samples/Models/tiny.yaml -o feats.npy
+          convoy features photos/ --model Samples/Models/tiny.yaml -o feats.npy
           convoy features clip.mp4 --model net.yaml -o feats.safetensors --pool avg --every 10
           convoy features clip.mp4 --model net.yaml -o feats.npy --visualize heat.mp4 --channel 3
         """

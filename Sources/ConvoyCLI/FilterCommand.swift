@@ -17,6 +17,14 @@ struct FilterCommand: ParsableCommand {
           ffmpeg -i in.mkv -f nut - | convoy filter - -o out.mp4 --kernel box:size=5
           ffmpeg -i in.mkv -f rawvideo -pix_fmt rgb24 - | convoy filter - --raw 1920x1080:rgb24@30 -o out.mp4 --kernel sobel
           convoy filter in.mp4 -o out.mp4 --model Samples/Models/denoise.yaml
+          convoy filter photo.jpg -o blurred.jpg --kernel gaussian:sigma=2,size=9
+          convoy filter building.jpg -o house-edges.png --kernel sobel --space luma --chroma neutral
+          convoy filter img%03d.png -o out%03d.png --kernel sharpen
+          convoy filter photos/ -o sharpened/ --image-format jpg --kernel sharpen
+
+        A picture's extension chooses its encoder as ffmpeg does (.png, .jpg, .tif, .bmp, .webp, .gif); \
+        a name with a number pattern writes one picture per frame, and a folder (photos/) is read in \
+        name order, one picture per file, an unreadable file skipped with a warning (--strict stops).
 
         Kernels are applied as correlation, as PyTorch and ffmpeg's convolution filter apply them. \
         Run `convoy kernels` to list the built-in kernels.
@@ -40,7 +48,7 @@ struct FilterCommand: ParsableCommand {
             var job = FilterJob(input: source.input, output: outputOptions.output, processor: try filter.makeProcessor())
             job.source = try source.frameInput()
             job.format = outputOptions.format
-            job.overwrite = outputOptions.overwrite
+            outputOptions.apply(to: &job)
             job.encoder = encoderOptions.settings()
             runOptions.apply(to: &job, defaultBatch: 8)
             Interruption.install()

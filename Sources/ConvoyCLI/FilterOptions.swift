@@ -16,6 +16,9 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "With --space luma: keep the chroma as it is, or make it neutral grey so that only the filtered luma shows (for edge maps).")
     var chroma: ChromaMode = .keep
 
+    @Option(help: "What kernels do to a picture's alpha channel: copy (kept as it is, the default) or filter (filtered like the colour planes).")
+    var alpha: AlphaMode = .copy
+
     @Option(help: "How kernels read samples outside the frame: replicate (the nearest edge pixel), reflect (mirrored) or zero.")
     var border: BorderMode = .replicate
 
@@ -39,6 +42,7 @@ struct FilterOptions: ParsableArguments {
         }
         let processor = KernelProcessor(chain: chain, space: space, chroma: chroma)
         processor.engine = engine
+        processor.alpha = alpha
         return processor
     }
 }

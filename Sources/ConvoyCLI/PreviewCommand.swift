@@ -11,6 +11,8 @@ struct PreviewCommand: ParsableCommand {
         Examples:
           convoy preview clip.mp4 --kernel sobel --space luma --chroma neutral -o sheet.png
           convoy preview clip.mp4 --model Samples/Models/denoise.yaml -o sheet.png --frames 6
+          convoy preview photo.jpg --kernel gaussian:sigma=2,size=9 -o sheet.png
+          convoy preview photos/ --kernel sharpen -o sheet.png
         """
     )
 

@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
             var job = FilterJob(input: source.input, output: outputOptions.output, processor: processor)
             job.source = try source.frameInput()
             job.format = outputOptions.format ?? spec.format
-            job.overwrite = outputOptions.overwrite
+            outputOptions.apply(to: &job)
             let base = spec.encoder.map {
                 EncoderSettings(codec: $0.codec, crf: $0.crf, preset: $0.preset, bitrate: $0.bitrate, pixelFormat: $0.pixFmt)
             }

@@ -19,10 +19,12 @@ public enum TemporaryFiles {
         lock.unlock()
     }
 
-    /// Unlinks every registered file (for an abort; safe to call from any thread).
+    /// Unlinks every registered file, then removes registered folders (staging folders of
+    /// image outputs), longest paths first so a folder's files go before it (for an abort; safe
+    /// to call from any thread).
     public static func removeAll() {
         lock.lock()
-        for path in paths { unlink(path) }
+        for path in paths.sorted(by: { $0.count > $1.count }) where unlink(path) != 0 { rmdir(path) }
         paths.removeAll()
         lock.unlock()
     }

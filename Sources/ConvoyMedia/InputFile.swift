@@ -14,8 +14,10 @@ public final class InputFile {
     public let videoStreamIndex: Int
 
     /// Opens `name` (`-` means standard input) and reads enough to describe its streams. With
-    /// `raw`, the input is headerless frames of that size, pixel format and rate.
-    public init(_ name: String, raw: RawVideoFormat? = nil) throws {
+    /// `raw`, the input is headerless frames of that size, pixel format and rate. `startNumber`
+    /// is the first number of an image sequence pattern (`img%03d.png`; ffmpeg's `-start_number`),
+    /// which is otherwise found among 0…4 as ffmpeg finds it.
+    public init(_ name: String, raw: RawVideoFormat? = nil, startNumber: Int? = nil) throws {
         self.name = name
         var pointer: UnsafeMutablePointer<AVFormatContext>? = nil
         let url = name == "-" ? "pipe:0" : name
@@ -28,6 +30,7 @@ public final class InputFile {
             av_dict_set(&options, "pixel_format", raw.pixelFormat, 0)
             av_dict_set(&options, "framerate", "\(raw.rate.num)/\(raw.rate.den)", 0)
         }
+        if let startNumber { av_dict_set(&options, "start_number", String(startNumber), 0) }
         try check(avformat_open_input(&pointer, url, format, &options), "avformat_open_input")
         guard let opened = pointer else { throw FFmpegError(code: convoy_averror(ENOMEM), function: "avformat_open_input") }
         context = opened

@@ -9,6 +9,16 @@ public enum MediaError: Error, CustomStringConvertible, Equatable {
     case unknownContainer(output: String)
     case unknownFormatName(String)
     case invalidEncoderOption(encoder: String, option: String, value: String)
+    /// An image output's staging folder (or its output folder) cannot be made, or a picture not moved.
+    case cannotStage(output: String, reason: String)
+    /// A one-picture output (`out.png`) was given a second picture.
+    case singlePictureOutput(output: String)
+    /// Two pictures of a folder output would get the same name.
+    case duplicateOutputName(output: String)
+    /// A picture's name is one of the input's files.
+    case outputIsInput(output: String)
+    /// A picture's name exists and `-y` was not given.
+    case outputExists(output: String)
 
     public var description: String {
         switch self {
@@ -30,6 +40,16 @@ public enum MediaError: Error, CustomStringConvertible, Equatable {
             return "\(name): this FFmpeg has no muxer of that name (see `ffmpeg -muxers`)."
         case .invalidEncoderOption(let encoder, let option, let value):
             return "\(encoder): the encoder rejected \(option)=\(value)."
+        case .cannotStage(let output, let reason):
+            return "\(output): cannot create the output (\(reason))."
+        case .singlePictureOutput(let output):
+            return "\(output): one picture goes into this name, but the input has more; write a sequence (out%03d.png), a folder (-o dir/) or a video."
+        case .duplicateOutputName(let output):
+            return "\(output): two input pictures would get this name; nothing was written."
+        case .outputIsInput(let output):
+            return "\(output): the output is an input file; Convoy never writes over its input."
+        case .outputExists(let output):
+            return "\(output): the file exists; add -y to replace it (nothing was written)."
         }
     }
 }

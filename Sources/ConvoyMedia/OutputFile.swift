@@ -12,7 +12,7 @@ public final class OutputFile {
     /// The name the user gave (`-` for standard output).
     public let target: String
     /// Where bytes go until `finish()`: a hidden temporary beside the target, or `pipe:1`.
-    public var temporaryPath: String { staged?.temporaryPath ?? "pipe:1" }
+    public var temporaryPath: String { staged?.temporaryPath ?? (target == "-" ? "pipe:1" : target) }
     /// The temporary file and its rename; nil for standard output.
     private let staged: StagedFile?
     let context: UnsafeMutablePointer<AVFormatContext>
@@ -39,7 +39,9 @@ public final class OutputFile {
         let code = avformat_alloc_output_context2(&pointer, nil, formatName, isStdout ? nil : target)
         guard code >= 0, let allocated = pointer else { throw MediaError.unknownContainer(output: target) }
         context = allocated
-        staged = isStdout ? nil : StagedFile(reserving: target)
+        // A muxer that opens its own files (image2) is staged by `ImageStaging` instead.
+        let opensOwnFiles = allocated.pointee.oformat.pointee.flags & AVFMT_NOFILE != 0
+        staged = isStdout || opensOwnFiles ? nil : StagedFile(reserving: target)
     }
 
     deinit {
@@ -56,6 +58,26 @@ public final class OutputFile {
         let id = context.pointee.oformat.pointee.video_codec
         guard id == AV_CODEC_ID_RAWVIDEO || id == AV_CODEC_ID_WRAPPED_AVFRAME else { return nil }
         return avcodec_find_encoder(id).map { String(cString: $0.pointee.name) }
+    }
+
+    /// The encoder Convoy uses when no `--codec` is given, as ffmpeg chooses it: the codec an
+    /// image muxer's extension names (png, mjpeg, tiff, bmp, …); libx264 for containers that take
+    /// H.264 (mp4, mkv, mov, …); otherwise the container's own default video codec (gif for
+    /// .gif, VP9 for .webm when this FFmpeg has libvpx-vp9, libwebp for .webp).
+    public var defaultVideoEncoder: String {
+        if let raw = rawPictureCodec { return raw }
+        let format: UnsafePointer<AVOutputFormat> = context.pointee.oformat
+        let name = formatName
+        var id = format.pointee.video_codec
+        if name == "image2" || name == "image2pipe" {
+            id = av_guess_codec(format, nil, context.pointee.url, nil, AVMEDIA_TYPE_VIDEO)
+        } else if avformat_query_codec(format, AV_CODEC_ID_H264, FF_COMPLIANCE_NORMAL) != 0, !["gif", "apng", "webp"].contains(name) {
+            return EncoderSettings.defaultCodec
+        }
+        // libwebp_anim comes first for WebP; one picture (the usual case) wants plain libwebp.
+        if id == AV_CODEC_ID_WEBP, avcodec_find_encoder_by_name("libwebp") != nil { return "libwebp" }
+        guard id != AV_CODEC_ID_NONE, let encoder = avcodec_find_encoder(id) else { return EncoderSettings.defaultCodec }
+        return String(cString: encoder.pointee.name)
     }
 
     /// The container's short name, e.g. `mp4`.

@@ -127,9 +127,14 @@ public final class PlanarImage {
 
     /// Plane pointers and strides in the order FFmpeg stores this pixel format (GBRP keeps G, B, R).
     func ffmpegPlanes() -> (pointers: [UnsafeMutablePointer<UInt8>?], strides: [Int32]) {
-        let order = isGBR ? [1, 2, 0] : Array(0..<planes.count)
+        let order = isGBR ? [1, 2, 0] + Array(3..<planes.count) : Array(0..<planes.count)
         return (order.map { plane($0) }, order.map { Int32(planes[$0].stride) })
     }
 
-    private var isGBR: Bool { pixelFormat == AV_PIX_FMT_GBRP || pixelFormat == AV_PIX_FMT_GBRP16LE }
+    private var isGBR: Bool {
+        [AV_PIX_FMT_GBRP, AV_PIX_FMT_GBRP16LE, AV_PIX_FMT_GBRAP, AV_PIX_FMT_GBRAP16LE].contains(pixelFormat)
+    }
+
+    /// True when the last plane is alpha (GBRAP, yuva444p, …): RGB or YUV planes then alpha.
+    public var hasAlpha: Bool { WorkingFormat.hasAlpha(pixelFormat) }
 }

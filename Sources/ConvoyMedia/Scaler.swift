@@ -99,10 +99,18 @@ public final class Scaler {
         let destinationIsRGB = Scaler.isRGB(destination.2)
         let yuvRange: Int32 = color.isFullRange ? 1 : 0
         let coefficients = convoy_sws_coefficients(color.swscaleMatrix)
-        // RGB is always full range; YUV keeps the source's range on both sides.
-        _ = sws_setColorspaceDetails(created, coefficients, sourceIsRGB ? 1 : yuvRange,
-                                     coefficients, destinationIsRGB ? 1 : yuvRange, 0, 1 << 16, 1 << 16)
+        // RGB and JPEG's yuvj formats are always full range; other YUV keeps the source's range
+        // (so limited-range video written as JPEG is stretched to full range, and back).
+        let sourceRange: Int32 = sourceIsRGB || Scaler.isFullRangeYUV(source.2) ? 1 : yuvRange
+        let destinationRange: Int32 = destinationIsRGB || Scaler.isFullRangeYUV(destination.2) ? 1 : yuvRange
+        _ = sws_setColorspaceDetails(created, coefficients, sourceRange, coefficients, destinationRange, 0, 1 << 16, 1 << 16)
         return created
+    }
+
+    /// True for the full-range ("J") YUV formats JPEG uses (yuvj420p, yuvj422p, yuvj444p, yuvj440p,
+    /// yuvj411p), whose samples are always 0…255 whatever the stream's range tag says.
+    static func isFullRangeYUV(_ format: AVPixelFormat) -> Bool {
+        [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P].contains(format)
     }
 
     static func isRGB(_ format: AVPixelFormat) -> Bool {

@@ -47,6 +47,7 @@ public final class VideoEncoder {
         guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else { throw MediaError.notVideoEncoder(settings.codec) }
         pixelFormat = try VideoEncoder.choosePixelFormat(codec: codec, requested: settings.pixelFormat, name: settings.codec,
                                                          source: picture.sourcePixelFormat)
+        let fullRange = Scaler.isRGB(pixelFormat) || Scaler.isFullRangeYUV(pixelFormat)
         guard let allocated = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
         context = allocated
         allocated.pointee.width = Int32(picture.width)
@@ -55,13 +56,21 @@ public final class VideoEncoder {
         allocated.pointee.time_base = picture.timeBase
         if let rate = picture.frameRate { allocated.pointee.framerate = rate }
         allocated.pointee.sample_aspect_ratio = picture.sampleAspectRatio
-        allocated.pointee.color_range = Scaler.isRGB(pixelFormat) ? AVCOL_RANGE_JPEG : picture.color.range
+        allocated.pointee.color_range = fullRange ? AVCOL_RANGE_JPEG : picture.color.range
         allocated.pointee.colorspace = Scaler.isRGB(pixelFormat) ? AVCOL_SPC_RGB : picture.color.space
         allocated.pointee.color_primaries = picture.color.primaries
         allocated.pointee.color_trc = picture.color.transfer
         allocated.pointee.thread_count = Int32(settings.threads)
         if globalHeader { allocated.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         if let bitrate = settings.bitrate { allocated.pointee.bit_rate = Int64(bitrate) }
+        // JPEG's quantiser scale (ffmpeg's -q:v, 1 best … 31 worst) from --quality 1…100.
+        let isMJPEG = codec.pointee.id == AV_CODEC_ID_MJPEG
+        if isMJPEG, settings.bitrate == nil {
+            let quality = Double(settings.quality ?? EncoderSettings.defaultQuality)
+            let scale = 31 - (quality - 1) * 30 / 99
+            allocated.pointee.flags |= AV_CODEC_FLAG_QSCALE
+            allocated.pointee.global_quality = Int32((scale * Double(FF_QP2LAMBDA)).rounded())
+        }
 
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
@@ -71,10 +80,21 @@ public final class VideoEncoder {
         }
         for (option, value) in [("crf", settings.crf.map { formatNumber($0) }), ("preset", settings.preset)] {
             guard let value else { continue }
-            if has(option) {
+            if settings.usesDefaultRateControl {
+                // Convoy's defaults (x264's terms) go only where they mean the same: libwebp's
+                // `preset` takes other words, and is left at its own default.
+                if has(option) { _ = av_opt_set(privateOptions, option, value, 0) }
+            } else if has(option) {
                 av_dict_set(&options, option, value, 0)
-            } else if !settings.usesDefaultRateControl {
+            } else {
                 throw MediaError.invalidEncoderOption(encoder: settings.codec, option: option, value: value)
+            }
+        }
+        if !isMJPEG, let quality = settings.quality {
+            if has("quality") {
+                av_dict_set(&options, "quality", String(quality), 0)
+            } else {
+                throw MediaError.invalidEncoderOption(encoder: settings.codec, option: "quality", value: String(quality))
             }
         }
         let code = avcodec_open2(allocated, codec, &options)
@@ -88,6 +108,10 @@ public final class VideoEncoder {
         var pointer: UnsafeMutablePointer<AVCodecContext>? = context
         avcodec_free_context(&pointer)
     }
+
+    /// The quality every frame must carry (`AVFrame.quality`): encoders with a fixed quantiser
+    /// (MJPEG with --quality) read it from each frame, not from the context.
+    public var frameQuality: Int32 { context.pointee.global_quality }
 
     /// The encoder's time base (packets' timestamps are in it).
     public var timeBase: AVRational { context.pointee.time_base }
@@ -104,10 +128,13 @@ public final class VideoEncoder {
         }
     }
 
-    /// The pixel format asked for (checked against the encoder's list); without one, yuv420p (or
-    /// the encoder's first format when it cannot take yuv420p), except for a source deeper than
-    /// 8 bits, which gets the encoder's closest format to the source (yuv420p10le for 10-bit
-    /// 4:2:0 into libx264; the source's own format for raw output), so depth is never silently lost.
+    /// The pixel format asked for (checked against the encoder's list). Without one, as ffmpeg
+    /// chooses: for an encoder of video that takes yuv420p and a source of up to 8 bits, yuv420p;
+    /// otherwise the encoder's format closest to the source (`avcodec_find_best_pix_fmt_of_list`:
+    /// rgb24, rgba or rgb48be for PNG, yuv420p10le for a 10-bit source into libx264, the source's
+    /// own format for raw output), so neither depth nor alpha is lost where the encoder can keep
+    /// them. MJPEG is offered only its full-range formats (yuvj420p, yuvj422p, yuvj444p), as
+    /// ffmpeg offers it at normal strictness.
     static func choosePixelFormat(codec: UnsafePointer<AVCodec>, requested: String?, name: String,
                                   source: AVPixelFormat? = nil) throws -> AVPixelFormat {
         var supported: [AVPixelFormat] = []
@@ -116,6 +143,9 @@ public final class VideoEncoder {
                 supported.append(cursor.pointee)
                 cursor += 1
             }
+        }
+        if codec.pointee.id == AV_CODEC_ID_MJPEG, requested == nil {
+            supported = supported.filter(Scaler.isFullRangeYUV)
         }
         if let requested {
             let format = av_get_pix_fmt(requested)
@@ -126,14 +156,17 @@ public final class VideoEncoder {
             }
             return format
         }
-        if let source, WorkingFormat.depth(source) > 8 {
-            if supported.isEmpty { return source }
+        let deep = source.map { WorkingFormat.depth($0) > 8 } ?? false
+        if supported.isEmpty { return deep ? source! : AV_PIX_FMT_YUV420P }
+        // Alpha counts only where the encoder can store it (PNG, TIFF, WebP), not for libx264.
+        let hasAlpha = (source.map(WorkingFormat.hasAlpha) ?? false) && supported.contains(where: WorkingFormat.hasAlpha)
+        if !deep, !hasAlpha, supported.contains(AV_PIX_FMT_YUV420P) { return AV_PIX_FMT_YUV420P }
+        if let source {
             var terminated = supported + [AV_PIX_FMT_NONE]
-            let best = avcodec_find_best_pix_fmt_of_list(&terminated, source, 0, nil)
+            let best = avcodec_find_best_pix_fmt_of_list(&terminated, source, hasAlpha ? 1 : 0, nil)
             if best != AV_PIX_FMT_NONE { return best }
         }
-        if supported.isEmpty || supported.contains(AV_PIX_FMT_YUV420P) { return AV_PIX_FMT_YUV420P }
-        return supported[0]
+        return supported.contains(AV_PIX_FMT_YUV420P) ? AV_PIX_FMT_YUV420P : supported[0]
     }
 }
 

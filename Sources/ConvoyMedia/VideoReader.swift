@@ -14,11 +14,12 @@ public final class VideoReader {
     private let rawFrameSize: Int?
 
     /// Opens `name` (a path, URL, or `-` for standard input) and its video decoder with `threads`
-    /// threads (0 lets FFmpeg decide). With `raw`, the input is headerless frames of that format.
+    /// threads (0 lets FFmpeg decide). With `raw`, the input is headerless frames of that format;
+    /// `startNumber` is an image sequence's first number (`InputFile`).
     ///
     /// - Throws: `FFmpegError` or `MediaError` when the input cannot be opened or decoded.
-    public init(_ name: String, raw: RawVideoFormat? = nil, threads: Int) throws {
-        input = try InputFile(name, raw: raw)
+    public init(_ name: String, raw: RawVideoFormat? = nil, startNumber: Int? = nil, threads: Int) throws {
+        input = try InputFile(name, raw: raw, startNumber: startNumber)
         decoder = try VideoDecoder(input: input, threads: threads)
         rawFrameSize = raw?.frameSize
     }

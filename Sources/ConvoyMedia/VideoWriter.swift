@@ -19,6 +19,8 @@ public final class VideoWriter {
     private var flushed = false
     /// The input's streams the container could not take, which are left out.
     public private(set) var leftOutStreams: [StreamInfo] = []
+    /// For image outputs: the staging folder the pictures wait in until `finish()`.
+    private let staging: ImageStaging?
 
     /// Creates `target` (`-`: standard output) in `format` (or the format its extension names),
     /// with an encoder for `picture` made by `settings` (for raw-picture containers such as y4m, the
@@ -26,18 +28,28 @@ public final class VideoWriter {
     /// stream when given, and `copying` streams of `input` (when there is one) copied beside it;
     /// then writes the header, with `input`'s metadata.
     ///
+    /// With `image`, `target` is ignored: the pictures go to the files `image` names, through a
+    /// staging folder (`ImageStaging`) and the image2 muxer, with no other streams. Without
+    /// `settings.codecWasGiven`, the encoder follows the container (`OutputFile.defaultVideoEncoder`).
+    ///
     /// - Throws: `MediaError` for names and options FFmpeg does not know, `FFmpegError` when the
     ///   encoder or the file cannot be opened.
     public init(target: String, format: String?, settings: EncoderSettings, picture: VideoEncoder.Picture,
-                displayMatrix: [Int32]? = nil, input: InputFile? = nil, copying: CopiedStreams = .all) throws {
-        output = try OutputFile(target: target, format: format)
+                displayMatrix: [Int32]? = nil, input: InputFile? = nil, copying: CopiedStreams = .all,
+                image: ImageOutput? = nil) throws {
+        let staging = try image.map { try ImageStaging(output: $0) }
+        self.staging = staging
+        output = try OutputFile(target: staging?.pattern ?? target, format: staging == nil ? format : "image2")
         var settings = settings
-        if !settings.codecWasGiven, let raw = output.rawPictureCodec {
-            settings = EncoderSettings(codec: raw, pixelFormat: settings.pixelFormat, threads: settings.threads)
+        if !settings.codecWasGiven {
+            settings.codec = output.defaultVideoEncoder
+            if output.rawPictureCodec != nil {
+                settings = EncoderSettings(codec: settings.codec, pixelFormat: settings.pixelFormat, threads: settings.threads)
+            }
         }
         encoder = try VideoEncoder(settings: settings, picture: picture, globalHeader: output.wantsGlobalHeader)
         try output.addVideoStream(encoder: encoder, displayMatrix: displayMatrix)
-        for stream in input?.streams ?? [] where stream.index != input?.videoStreamIndex {
+        for stream in input?.streams ?? [] where stream.index != input?.videoStreamIndex && staging == nil {
             guard copying == .all || stream.kind == .audio, let input else { continue }
             if try !output.addCopiedStream(from: input, index: stream.index) { leftOutStreams.append(stream) }
         }
@@ -50,6 +62,10 @@ public final class VideoWriter {
     /// The container's short name, e.g. `mp4`.
     public var formatName: String { output.formatName }
 
+    /// The encoder's name and the pixel format it takes the pictures in.
+    public var codecName: String { encoder.settings.codec }
+    public var pixelFormat: AVPixelFormat { encoder.pixelFormat }
+
     /// True when the container can store a display matrix: of FFmpeg 5.1's muxers, only the ISO
     /// family (mov, mp4, …) does.
     public var storesDisplayMatrix: Bool {
@@ -60,8 +76,10 @@ public final class VideoWriter {
     /// lasting its duration.
     public func write(_ picture: PlanarImage) throws {
         let pts = picture.timestamp ?? 0
+        try staging?.willWrite(sourceIndex: picture.index)
         try scaler.convert(picture, width: width, height: height, pixelFormat: encoder.pixelFormat, reusing: frame)
         frame.pointer.pointee.pts = pts
+        frame.pointer.pointee.quality = encoder.frameQuality
         durations.sent(pts: pts, duration: picture.duration)
         try encoder.encode(frame, write: writeVideoPacket)
     }
@@ -92,11 +110,20 @@ public final class VideoWriter {
             output.discard()
             throw error
         }
-        try output.finish()
+        do {
+            try output.finish()
+        } catch {
+            staging?.discard()
+            throw error
+        }
+        try staging?.finish()
     }
 
     /// Closes without finishing: the temporary file is removed and the target is untouched.
-    public func discard() { output.discard() }
+    public func discard() {
+        output.discard()
+        staging?.discard()
+    }
 
     private func writeVideoPacket(_ packet: Packet) throws {
         if packet.pointer.pointee.duration <= 0 {

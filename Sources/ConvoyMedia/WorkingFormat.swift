@@ -17,12 +17,15 @@ public enum WorkingFormat {
     public static let deepRGB = AV_PIX_FMT_GBRP16LE
 
     /// Planar RGB for frames of `source`: 8-bit for sources of up to 8 bits per sample, 16-bit
-    /// (GBRP16LE) for deeper ones.
+    /// (GBRP16LE) for deeper ones; with a fourth, alpha plane (GBRAP, GBRAP16LE) when the source
+    /// has alpha.
     public static func rgb(for source: AVPixelFormat) -> AVPixelFormat {
-        depth(source) > 8 ? deepRGB : rgb
+        if hasAlpha(source) { return depth(source) > 8 ? AV_PIX_FMT_GBRAP16LE : AV_PIX_FMT_GBRAP }
+        return depth(source) > 8 ? deepRGB : rgb
     }
 
-    /// For YUV work: the source's own format when it is already planar YUV (or grey) of 8 bits,
+    /// For YUV work: 4:4:4 with an alpha plane (yuva444p, 8 or 16 bits) when the source has
+    /// alpha; else the source's own format when it is already planar YUV (or grey) of 8 bits,
     /// or of 9 to 16 bits stored little-endian, so planes are filtered exactly as stored;
     /// otherwise 4:4:4 of the source's depth class (8 or 16 bits). A turn by a quarter
     /// (`orientation.swapsAxes`) of a format whose chroma is subsampled differently across and
@@ -41,6 +44,7 @@ public enum WorkingFormat {
             AV_PIX_FMT_GRAY9LE, AV_PIX_FMT_GRAY10LE, AV_PIX_FMT_GRAY12LE, AV_PIX_FMT_GRAY14LE, AV_PIX_FMT_GRAY16LE,
         ]
         let deep = depth(source) > 8
+        if hasAlpha(source) { return deep ? AV_PIX_FMT_YUVA444P16LE : AV_PIX_FMT_YUVA444P }
         guard asStored.contains(source), let descriptor = av_pix_fmt_desc_get(source) else {
             return deep ? AV_PIX_FMT_YUV444P16LE : yuv444
         }
@@ -54,6 +58,12 @@ public enum WorkingFormat {
     public static func depth(_ format: AVPixelFormat) -> Int {
         guard let descriptor = av_pix_fmt_desc_get(format) else { return 8 }
         return Int(descriptor.pointee.comp.0.depth)
+    }
+
+    /// True for pixel formats with an alpha channel (rgba, yuva420p, gbrap, …).
+    public static func hasAlpha(_ format: AVPixelFormat) -> Bool {
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return false }
+        return descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0
     }
 
     /// True for RGB pixel formats (their conversion to the working planes uses no colour matrix).

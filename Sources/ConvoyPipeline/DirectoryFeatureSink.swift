@@ -2,15 +2,15 @@ import ConvoyFiles
 import Foundation
 
 /// A directory of per-frame `.npy` files, `OUTPUT_000123.npy` (the decoded frame's index), and
-/// `pts.csv` with each written frame's index and time.
+/// `pts.csv` with each written frame's index and time (`files.csv` with its file for pictures).
 final class DirectoryFeatureSink: FeatureSink {
     private let directory: String
     private let outputs: [(name: String, itemShape: [Int])]
-    private let times: StagedFile
+    private let times: FrameIndexFile
     private var written: [String] = []
     private let created: Bool
 
-    init(directory: String, outputs: [(name: String, itemShape: [Int])]) throws {
+    init(directory: String, outputs: [(name: String, itemShape: [Int])], pictures: [String] = []) throws {
         self.directory = directory
         self.outputs = outputs
         var isDirectory: ObjCBool = false
@@ -24,8 +24,8 @@ final class DirectoryFeatureSink: FeatureSink {
             throw ConvoyError("\(directory): cannot create the directory (\(error.localizedDescription)).", exitCode: ConvoyError.cannotCreate)
         }
         created = !exists
-        times = try StagedFile.create(target: (directory as NSString).appendingPathComponent("pts.csv"))
-        try times.write(line: "frame,pts_seconds")
+        times = try FrameIndexFile(path: (directory as NSString).appendingPathComponent(FrameIndexFile.suffix(pictures: pictures)),
+                                   pictures: pictures)
     }
 
     func append(frame values: [UnsafePointer<Float>], index: Int, time: Double) throws {
@@ -37,10 +37,10 @@ final class DirectoryFeatureSink: FeatureSink {
             try writer.finish()
             written.append(path)
         }
-        try times.write(line: "\(index),\(String(format: "%.6f", time))")
+        try times.append(frame: index, time: time)
     }
 
-    func finish() throws { try times.commit() }
+    func finish() throws { try times.finish() }
 
     func discard() {
         times.discard()

@@ -33,8 +33,8 @@ public final class FeatureRunner {
         let outputs = zip(job.graph.outputs, shapes).map { name, shape in
             (name: name, itemShape: job.pool == nil ? Array(shape.dims.dropFirst()) : [shape.c])
         }
-        try checkTargets(outputs: outputs.map(\.name))
-        let sink = try makeSink(outputs: outputs)
+        try checkTargets(outputs: outputs.map(\.name), pictures: source.sourcePaths)
+        let sink = try makeSink(outputs: outputs, pictures: source.sourcePaths)
         var visualizer: FeatureVisualizer? = nil
         if let path = job.visualize {
             do {
@@ -68,11 +68,12 @@ public final class FeatureRunner {
         return feed.counts.summary(seconds: progress.elapsed)
     }
 
-    private func makeSink(outputs: [(name: String, itemShape: [Int])]) throws -> FeatureSink {
+    /// `pictures`: the input's files by picture index (folders and sequences), else empty.
+    private func makeSink(outputs: [(name: String, itemShape: [Int])], pictures: [String]) throws -> FeatureSink {
         switch job.format {
-        case .npy: return try NpyFeatureSink(path: job.output, outputs: outputs)
+        case .npy: return try NpyFeatureSink(path: job.output, outputs: outputs, pictures: pictures)
         case .safetensors: return try SafeTensorsFeatureSink(path: job.output, outputs: outputs)
-        case .directory: return try DirectoryFeatureSink(directory: job.output, outputs: outputs)
+        case .directory: return try DirectoryFeatureSink(directory: job.output, outputs: outputs, pictures: pictures)
         }
     }
 
@@ -142,12 +143,12 @@ public final class FeatureRunner {
     }
 
     /// Refuses to replace existing feature files without `overwrite`.
-    private func checkTargets(outputs: [String]) throws {
+    private func checkTargets(outputs: [String], pictures: [String]) throws {
         let targets: [String]
         switch job.format {
-        case .npy: targets = NpyFeatureSink.paths(for: job.output, outputs: outputs)
+        case .npy: targets = NpyFeatureSink.paths(for: job.output, outputs: outputs, pictures: pictures)
         case .safetensors: targets = [job.output]
-        case .directory: targets = [(job.output as NSString).appendingPathComponent("pts.csv")]
+        case .directory: targets = [(job.output as NSString).appendingPathComponent(FrameIndexFile.suffix(pictures: pictures))]
         }
         for target in targets where FileManager.default.fileExists(atPath: target) && !job.overwrite {
             throw ConvoyError("\(target): the file exists; add -y to replace it.", exitCode: ConvoyError.cannotCreate)

@@ -9,6 +9,14 @@ public struct FilterJob: FrameJob {
     public var output: String
     /// Container format name (`ffmpeg -muxers`); nil guesses from the output's extension.
     public var format: String?
+    /// For a folder output (`-o dir/`): the pictures' file type (png, jpg, tiff, …); png when nil.
+    public var imageFormat: String?
+    /// The first number of an image sequence pattern, in the input and the output (ffmpeg's
+    /// `-start_number`); nil: found among 0…4 in the input, 1 in the output, as ffmpeg does.
+    public var startNumber: Int? {
+        get { source.startNumber }
+        set { source.startNumber = newValue }
+    }
     /// Replace an existing output (never the input).
     public var overwrite = false
     /// What the filter stage does to each batch (fixed kernels or a learned model).

@@ -20,7 +20,20 @@ public final class FilterRunner {
     public func run() throws -> RunSummary {
         let source = try job.source.open(space: job.processor.space, threads: job.threads ?? 0,
                                          autorotate: job.autorotate, strict: job.strict)
-        try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
+        var image = ImageOutput.detect(target: job.output, format: job.format, folderExtension: job.imageFormat)
+        if var found = image {
+            found.startNumber = job.startNumber ?? 1
+            found.sourcePaths = source.sourcePaths
+            found.overwrite = job.overwrite
+            image = found
+            // The names known before the run are checked now; the rest when the pictures are moved.
+            let known = found.isFolder ? max(1, source.sourcePaths.count) : 1
+            for index in 0..<known {
+                try OutputGuard.check(output: found.path(written: index, sourceIndex: index), input: job.input, overwrite: job.overwrite)
+            }
+        } else {
+            try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
+        }
         let processor = job.processor
         let size: (width: Int, height: Int)
         do {
@@ -29,7 +42,7 @@ public final class FilterRunner {
         } catch {
             throw ConvoyError("\(job.input): \(error)", exitCode: ConvoyError.dataError)
         }
-        let output = try openOutput(source: source, size: size)
+        let output = try openOutput(source: source, size: size, image: image)
 
         // Queues of two frames each way: the filter stage gathers its batch from the decoded queue
         // and the encoder (the slowest stage) always has the next frame; deeper queues only added
@@ -81,18 +94,21 @@ public final class FilterRunner {
     /// The output video for pictures of `size` made from `source`'s: every other stream of the
     /// input copied, the display matrix passed on when it is not applied; warnings for what the
     /// container cannot hold.
-    private func openOutput(source: FrameSource, size: (width: Int, height: Int)) throws -> VideoWriter {
+    private func openOutput(source: FrameSource, size: (width: Int, height: Int), image: ImageOutput?) throws -> VideoWriter {
         var settings = job.encoder
         if settings.threads == 0 { settings.threads = job.threads ?? 0 }
         let output: VideoWriter
         do {
             output = try VideoWriter(target: job.output, format: job.format, settings: settings,
                                      picture: source.picture(width: size.width, height: size.height, keepingDepth: true),
-                                     displayMatrix: source.passedDisplayMatrix, input: source.container, copying: .all)
+                                     displayMatrix: source.passedDisplayMatrix, input: source.container, copying: .all, image: image)
         } catch {
             throw MediaErrors.output(error, name: job.output)
         }
-        for stream in output.leftOutStreams {
+        if output.pixelFormat != source.sourcePixelFormat {
+            Log.info("\(job.output): \(output.codecName) writes \(WorkingFormat.name(output.pixelFormat)) (the input is \(WorkingFormat.name(source.sourcePixelFormat))).")
+        }
+        for stream in output.leftOutStreams where image == nil {
             Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
         }
         if source.passedDisplayMatrix != nil, !output.storesDisplayMatrix {

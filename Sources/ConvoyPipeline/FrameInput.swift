@@ -1,7 +1,8 @@
 import ConvoyMedia
 
 /// Where a job's frames come from, before it is opened: a file or URL, `-` for a container on
-/// standard input (y4m included), raw frames on standard input (`raw`), or generated frames
+/// standard input (y4m included), raw frames on standard input (`raw`), an image sequence
+/// pattern, a folder of pictures, or generated frames
 /// (`generated`, for tests). Every command takes every kind.
 public struct FrameInput: Equatable, Sendable {
     /// The path or URL (`-`: standard input), or the generated frames' description; named in
@@ -11,6 +12,9 @@ public struct FrameInput: Equatable, Sendable {
     public var raw: RawVideoFormat?
     /// Frames made up instead of decoded (nil for real input).
     public var generated: SyntheticFrames?
+    /// The first number of an image sequence pattern (`img%03d.png`; ffmpeg's `-start_number`);
+    /// nil: the first of 0…4 that exists.
+    public var startNumber: Int?
 
     public init(_ name: String, raw: RawVideoFormat? = nil) {
         self.name = name
@@ -31,7 +35,11 @@ public struct FrameInput: Equatable, Sendable {
     /// - Throws: `ConvoyError` naming the input when it is missing or not a video.
     func open(space: FilterSpace, threads: Int, autorotate: Bool = true, strict: Bool = false) throws -> FrameSource {
         if let generated { return SyntheticSource(generated, space: space) }
-        let source = try VideoSource(input: name, space: space, threads: threads, raw: raw, autorotate: autorotate)
+        if raw == nil, name != "-", PictureFolder.isFolder(name) {
+            return try PictureFolderSource(folder: name, space: space, threads: threads, strict: strict)
+        }
+        let source = try VideoSource(input: name, space: space, threads: threads, raw: raw, autorotate: autorotate,
+                                     startNumber: startNumber)
         source.strict = strict
         return source
     }

@@ -1,7 +1,8 @@
 import ConvoyMedia
 
 /// Where a job's frames come from, opened: a decoded video (`VideoSource`: a file, a URL, a
-/// container or raw frames on standard input) or generated frames (`SyntheticSource`). Every
+/// container or raw frames on standard input, image sequences), a folder of pictures
+/// (`PictureFolderSource`) or generated frames (`SyntheticSource`). Every
 /// runner takes its pictures from one, through `FrameFeed`, so every command reads every kind of
 /// input.
 protocol FrameSource: AnyObject {
@@ -39,4 +40,7 @@ protocol FrameSource: AnyObject {
     /// The pixel format and colours the input is stored in.
     var sourcePixelFormat: WorkingFormat.Format { get }
     var color: ColorProperties { get }
+    /// The files the pictures came from, by picture index, when the input is a folder or an image
+    /// sequence (folder outputs and feature indexes name pictures after them); else empty.
+    var sourcePaths: [String] { get }
 }

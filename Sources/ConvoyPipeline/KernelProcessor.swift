@@ -20,6 +20,8 @@ public final class KernelProcessor: FrameProcessor {
     }
     /// Which engine runs the kernels.
     public var engine: KernelEngine = .auto
+    /// What happens to an alpha plane: copied unfiltered (the default) or filtered like the others.
+    public var alpha: AlphaMode = .copy
     /// The engine `prepare` chose (`.direct` or `.im2col`); nil before it runs.
     public var activeEngine: KernelEngine? { prepared ? (streamFilters.isEmpty ? .im2col : .direct) : nil }
     private var prepared = false
@@ -70,7 +72,7 @@ public final class KernelProcessor: FrameProcessor {
     public func prepare(layout: [PlanarImage.Plane], batch: Int) throws {
         streamFilters = []
         prepared = true
-        let selected = space == .luma ? [0] : Array(layout.indices)
+        let selected = PlaneGroup.selection(for: space, planes: layout, includingAlpha: alpha == .filter)
         if engine != .im2col, let chain {
             let probe = PlaneStreamFilter(chain: chain)
             if selected.allSatisfy({ probe.supports(width: layout[$0].width, height: layout[$0].height) }) {
@@ -80,7 +82,7 @@ public final class KernelProcessor: FrameProcessor {
                 return
             }
         }
-        groups = try PlaneGroup.groups(for: space, planes: layout).map { group in
+        groups = try PlaneGroup.groups(for: space, planes: layout, includingAlpha: alpha == .filter).map { group in
             let layer = try makeLayer()
             let planes = Shape(batch * group.planes.count, 1, group.height, group.width)
             guard try layer.validatedOutputShape(for: planes) == planes else {

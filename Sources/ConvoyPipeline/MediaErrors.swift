@@ -25,7 +25,12 @@ enum MediaErrors {
         if error is ConvoyError { return error }
         if let error = error as? FileError { return ConvoyError(error) }
         if let error = error as? MediaError {
-            return ConvoyError(error.description, exitCode: ConvoyError.usage)
+            switch error {
+            case .cannotStage, .outputExists:
+                return ConvoyError(error.description, exitCode: ConvoyError.cannotCreate)
+            default:
+                return ConvoyError(error.description, exitCode: ConvoyError.usage)
+            }
         }
         if let error = error as? FFmpegError {
             // A full disk, quota or file-size limit, at the header, a packet or the trailer: the

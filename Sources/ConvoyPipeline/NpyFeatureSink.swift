@@ -2,38 +2,39 @@ import ConvoyFiles
 import Foundation
 
 /// `.npy` features: one array `[frames, …]` per output (the path itself for a single output,
-/// `STEM.OUTPUT.npy` for several) and the frame times in `STEM.pts.csv`.
+/// `STEM.OUTPUT.npy` for several) and the frame times in `STEM.pts.csv`, or, when the input is a
+/// folder or sequence of pictures, each row's file in `STEM.files.csv` (`FrameIndexFile`).
 final class NpyFeatureSink: FeatureSink {
     private let writers: [NpyWriter]
-    private let times: StagedFile
+    private let index: FrameIndexFile
 
-    init(path: String, outputs: [(name: String, itemShape: [Int])]) throws {
+    /// `pictures`: the input's files by picture index, or empty for a video.
+    init(path: String, outputs: [(name: String, itemShape: [Int])], pictures: [String] = []) throws {
         let stem = path.lowercased().hasSuffix(".npy") ? String(path.dropLast(4)) : path
         writers = try outputs.map { output in
             try NpyWriter(path: outputs.count == 1 ? path : "\(stem).\(output.name).npy", itemShape: output.itemShape)
         }
-        times = try StagedFile.create(target: "\(stem).pts.csv")
-        try times.write(line: "frame,pts_seconds")
+        index = try FrameIndexFile(path: "\(stem).\(FrameIndexFile.suffix(pictures: pictures))", pictures: pictures)
     }
 
     /// The files this sink writes for `path`.
-    static func paths(for path: String, outputs: [String]) -> [String] {
+    static func paths(for path: String, outputs: [String], pictures: [String] = []) -> [String] {
         let stem = path.lowercased().hasSuffix(".npy") ? String(path.dropLast(4)) : path
-        return (outputs.count == 1 ? [path] : outputs.map { "\(stem).\($0).npy" }) + ["\(stem).pts.csv"]
+        return (outputs.count == 1 ? [path] : outputs.map { "\(stem).\($0).npy" }) + ["\(stem).\(FrameIndexFile.suffix(pictures: pictures))"]
     }
 
-    func append(frame outputs: [UnsafePointer<Float>], index: Int, time: Double) throws {
+    func append(frame outputs: [UnsafePointer<Float>], index frame: Int, time: Double) throws {
         for (writer, values) in zip(writers, outputs) { try writer.append(values) }
-        try times.write(line: "\(index),\(String(format: "%.6f", time))")
+        try index.append(frame: frame, time: time)
     }
 
     func finish() throws {
         for writer in writers { try writer.finish() }
-        try times.commit()
+        try index.finish()
     }
 
     func discard() {
         for writer in writers { writer.discard() }
-        times.discard()
+        index.discard()
     }
 }

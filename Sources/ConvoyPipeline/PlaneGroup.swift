@@ -15,9 +15,10 @@ public struct PlaneGroup: Equatable, Sendable {
         self.height = height
     }
 
-    /// The groups to filter for `space`, given the working image's plane layout.
-    public static func groups(for space: FilterSpace, planes: [PlanarImage.Plane]) -> [PlaneGroup] {
-        let selected = space == .luma ? [0] : Array(planes.indices)
+    /// The groups to filter for `space`, given the working image's plane layout. A fourth plane is
+    /// alpha (working formats have four planes only then): left out unless `includingAlpha`.
+    public static func groups(for space: FilterSpace, planes: [PlanarImage.Plane], includingAlpha: Bool = false) -> [PlaneGroup] {
+        let selected = selection(for: space, planes: planes, includingAlpha: includingAlpha)
         var groups: [PlaneGroup] = []
         for index in selected {
             let plane = planes[index]
@@ -28,5 +29,12 @@ public struct PlaneGroup: Equatable, Sendable {
             }
         }
         return groups
+    }
+
+    /// The plane indices filtered for `space`: Y alone for luma, else every plane but alpha
+    /// (unless `includingAlpha`).
+    public static func selection(for space: FilterSpace, planes: [PlanarImage.Plane], includingAlpha: Bool = false) -> [Int] {
+        if space == .luma { return [0] }
+        return Array(planes.indices.prefix(planes.count == 4 && !includingAlpha ? 3 : planes.count))
     }
 }

@@ -21,6 +21,7 @@ final class SyntheticSource: FrameSource {
     var container: InputFile? { nil }
     var passedDisplayMatrix: [Int32]? { nil }
     var sourcePixelFormat: WorkingFormat.Format { workingFormat }
+    var sourcePaths: [String] { [] }
     var color: ColorProperties { ColorProperties() }
 
     func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }

@@ -9,6 +9,8 @@ import Foundation
 /// decoded before it is still processed.
 final class VideoSource: FrameSource {
     let reader: VideoReader
+    /// For an image sequence pattern (`img%03d.png`): its files by picture index, else empty.
+    let sourcePaths: [String]
     let workingFormat: WorkingFormat.Format
     /// Make the first damaged packet or frame an error instead of skipping or concealing it.
     var strict = false
@@ -24,13 +26,15 @@ final class VideoSource: FrameSource {
 
     /// Opens `name` and its video decoder (`raw`: headerless frames of that format); frames will
     /// be converted for `space` and, with `autorotate`, turned upright as the stream's display
-    /// matrix says (as ffmpeg does by default).
-    init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil, autorotate: Bool = true) throws {
+    /// matrix says (as ffmpeg does by default). `startNumber` is an image sequence's first number.
+    init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil, autorotate: Bool = true,
+         startNumber: Int? = nil) throws {
         do {
-            reader = try VideoReader(name, raw: raw, threads: threads)
+            reader = try VideoReader(name, raw: raw, startNumber: startNumber, threads: threads)
         } catch {
             throw MediaErrors.input(error, name: name)
         }
+        sourcePaths = raw == nil ? PictureFolder.sequence(name, startNumber: startNumber) : []
         var orientation = Orientation.upright
         if autorotate, let degrees = reader.displayRotation {
             if let turn = reader.autorotation {

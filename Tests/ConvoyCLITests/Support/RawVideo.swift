@@ -24,7 +24,8 @@ struct RawVideo {
         let full = PlaneSize(width: width, height: height)
         switch pixelFormat {
         case "gray": return [full]
-        case "gbrp", "yuv444p": return [full, full, full]
+        case "gbrp", "yuv444p", "yuvj444p": return [full, full, full]
+        case "gbrap": return [full, full, full, full]
         case "yuv420p":
             let chroma = PlaneSize(width: (width + 1) / 2, height: (height + 1) / 2)
             return [full, chroma, chroma]
