@@ -51,28 +51,17 @@ final class ImageFolderPairReader: FramePairReader {
                          index: index, inputName: inputPath, targetName: targetPath)
     }
 
-    /// The folder's visible regular files, keyed by name without extension.
+    /// The folder's visible regular files (`PictureFolder.list`), keyed by name without extension.
     private static func list(_ folder: String) throws -> [String: String] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder)
-        } catch {
-            throw ConvoyError("\(folder): cannot list the folder (\((error as NSError).localizedDescription)).", exitCode: ConvoyError.noInput)
-        }
         var table: [String: String] = [:]
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let path = (folder as NSString).appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+        for path in try PictureFolder.list(folder) {
+            let name = (path as NSString).lastPathComponent
             let key = (name as NSString).deletingPathExtension
             if let other = table[key] {
                 throw ConvoyError("\(folder): \((other as NSString).lastPathComponent) and \(name) have the same name; images pair by file name without extension, so keep one.",
                                   exitCode: ConvoyError.dataError)
             }
             table[key] = path
-        }
-        guard !table.isEmpty else {
-            throw ConvoyError("\(folder): the folder holds no images.", exitCode: ConvoyError.noInput)
         }
         return table
     }

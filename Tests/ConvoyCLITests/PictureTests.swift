@@ -154,6 +154,7 @@ final class PictureTests: ConvoyTestCase {
         let photo = try SamplePictures.path("chelsea.png")
         let expectations: [(String, String)] = [("out.bmp", "bmp"), ("out.tiff", "tiff"), ("out.jpeg", "mjpeg"), ("out.gif", "gif")]
             + (encoderExists("libwebp") ? [("out.webp", "webp")] : [])
+            + (encoderExists("libvpx-vp9") ? [("out.webm", "vp9")] : [])
         for (name, codec) in expectations {
             try convoySucceeds(["filter", photo, "--kernel", "box", "-o", path(name)])
             let described = try describe(path(name))
@@ -199,6 +200,10 @@ final class PictureTests: ConvoyTestCase {
                         try rawFrames(path(String(format: "ref%03d.png", number)), pixelFormat: "gbrp"), margin: 2, tolerance: 1)
         }
         XCTAssertEqual(temporaryLeftovers(), [])
+        // A folder output of a video: numbered pictures, one per frame.
+        try convoySucceeds(["filter", clip, "--kernel", binomialSpec, "-o", path("frames") + "/", "--image-format", "tiff"])
+        XCTAssertEqual(directoryListing(path("frames")), (1...6).map { String(format: "%06d.tiff", $0) })
+        XCTAssertEqual(try describe(path("frames/000006.tiff")).codec, "tiff")
 
         // In again from frame 3 (ffmpeg's -start_number), out numbered from 0 into a video.
         let video = path("again.mkv")
