@@ -45,6 +45,9 @@ test-venv:
 	@ls $(VENV)/lib/python3*/site-packages/skimage/data/astronaut.png >/dev/null 2>&1 || \
 	  $(VENV)/bin/python -m pip install --quiet --no-deps scikit-image || \
 	  echo "Could not install scikit-image into $(VENV): the tests on its sample photographs will be skipped."
+	@$(VENV)/bin/python -c "import onnx, onnxruntime, numpy" 2>/dev/null || \
+	  $(VENV)/bin/python -m pip install --quiet onnx onnxruntime numpy || \
+	  echo "Could not install onnx, onnxruntime and numpy into $(VENV): the ONNX backend-data test will be skipped."
 
 test: build test-venv
 	$(SWIFT) build -c $(CONFIG) --build-tests

@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,8 +31,9 @@ let package = Package(
         .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"], exclude: ["README.md"]),
         .target(
             name: "ConvoyWeights",
-            dependencies: ["ConvoyFiles", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams")],
-            exclude: ["README.md"]
+            dependencies: ["ConvoyFiles", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams"),
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["README.md", "ONNX/onnx-subset.proto", "ONNX/generate-proto.sh"]
         ),
         .target(name: "ConvoyMedia", dependencies: ["CFFmpeg", "ConvoyFiles"], exclude: ["README.md"]),
         .target(

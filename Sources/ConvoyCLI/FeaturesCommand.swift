@@ -60,6 +60,7 @@ struct FeaturesCommand: ParsableCommand {
             let loaded = try model.load()
             var job = FeatureJob(input: source.input, output: output, graph: loaded.graph, inputChannels: loaded.inputChannels)
             job.source = try source.frameInput()
+            job.model = loaded
             job.pool = pool
             job.every = every
             job.visualize = visualize

@@ -12,6 +12,10 @@ public struct FeatureJob: FrameJob {
     public var graph: Graph
     /// 3 for RGB frames, 1 for luma.
     public var inputChannels: Int
+    /// The loaded model the graph came from, when there is one: frames are then scaled to its
+    /// fixed input size (an ONNX 224×224 classifier), its graph is built for the frame size when
+    /// it depends on it, and its `[N, K]` outputs are written as `[frames, K]`.
+    public var model: LoadedModel?
     /// Keep one value per channel instead of whole maps.
     public var pool: FeaturePool?
     /// Process every N-th decoded frame only.

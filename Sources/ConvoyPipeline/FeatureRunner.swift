@@ -23,15 +23,25 @@ public final class FeatureRunner {
                               exitCode: ConvoyError.dataError)
         }
         let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
+        if let fixed = job.model?.fixedInputSize, (fixed.x, fixed.y) != (source.width, source.height), let video = source as? VideoSource {
+            Log.info("\(job.model!.name) takes \(fixed.x)×\(fixed.y) frames: the \(source.width)×\(source.height) frames of \(job.input) are scaled to it.")
+            video.scaledSize = (fixed.x, fixed.y)
+        }
         let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
         let frameShape = Shape(1, job.inputChannels, group.height, group.width)
+        let model: LoadedModel?
+        do { model = try job.model?.resolved(height: group.height, width: group.width) } catch {
+            throw ConvoyError("\(error)", exitCode: ConvoyError.dataError)
+        }
+        let graph = model?.graph ?? job.graph
         let shapes: [Shape]
-        do { shapes = try job.graph.outputShapes(for: frameShape) } catch {
+        do { shapes = try graph.outputShapes(for: frameShape) } catch {
             throw ConvoyError("\(job.input): the model cannot run on \(group.width)×\(group.height) frames (\(error)).",
                               exitCode: ConvoyError.dataError)
         }
-        let outputs = zip(job.graph.outputs, shapes).map { name, shape in
-            (name: name, itemShape: job.pool == nil ? Array(shape.dims.dropFirst()) : [shape.c])
+        let itemShapes = model?.itemShapes(shapes) ?? shapes.map { Array($0.dims.dropFirst()) }
+        let outputs = zip(graph.outputs, zip(shapes, itemShapes)).map { name, pair in
+            (name: name, itemShape: job.pool == nil ? pair.1 : [pair.0.c])
         }
         try checkTargets(outputs: outputs.map(\.name), pictures: source.sourcePaths)
         let sink = try makeSink(outputs: outputs, pictures: source.sourcePaths)
@@ -50,7 +60,7 @@ public final class FeatureRunner {
             try visualizer?.copy(packet)
         }
         feed.failure.run {
-            try extract(feed: feed, group: group, outputs: outputs, sink: sink, visualizer: visualizer, progress: progress)
+            try extract(feed: feed, graph: graph, group: group, outputs: outputs, sink: sink, visualizer: visualizer, progress: progress)
         }
         if let error = feed.finish() {
             sink.discard()
@@ -81,13 +91,13 @@ public final class FeatureRunner {
     /// run in groups of whole frames that fit the activation budget (tiles when one frame alone is
     /// over it), each frame's outputs (pooled with `--pool`) appended to `sink` and drawn by
     /// `visualizer`.
-    private func extract(feed: FrameFeed, group: PlaneGroup, outputs: [(name: String, itemShape: [Int])], sink: FeatureSink,
+    private func extract(feed: FrameFeed, graph: Graph, group: PlaneGroup, outputs: [(name: String, itemShape: [Int])], sink: FeatureSink,
                          visualizer: FeatureVisualizer?, progress: ProgressReporter) throws {
         let counts = feed.counts
         let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let batcher = FrameBatcher(group: group, capacity: job.batch)
         // Frames too large for the activation budget run in tiles (same results).
-        let forward = TiledForward(graph: job.graph, field: ReceptiveField(graph: job.graph), budgetBytes: job.activationBudget,
+        let forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph), budgetBytes: job.activationBudget,
                                    warn: Log.warning)
         // With --pool: one [batch, C] tensor per output, whose storage stays put between batches.
         let pooled = outputs.map { Tensor(shape: Shape([job.batch] + $0.itemShape)) }

@@ -61,10 +61,13 @@ final class VideoSource: FrameSource {
 
     func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
 
-    /// The width of the queued pictures (after the turn).
-    var width: Int { orientation.size(width: reader.width, height: reader.height).width }
-    /// The height of the queued pictures (after the turn).
-    var height: Int { orientation.size(width: reader.width, height: reader.height).height }
+    /// A size every picture is scaled to after the turn (a model with a fixed input size), or nil.
+    var scaledSize: (width: Int, height: Int)?
+
+    /// The width of the queued pictures (after the turn and any scaling).
+    var width: Int { scaledSize?.width ?? orientation.size(width: reader.width, height: reader.height).width }
+    /// The height of the queued pictures (after the turn and any scaling).
+    var height: Int { scaledSize?.height ?? orientation.size(width: reader.width, height: reader.height).height }
 
     /// A blank image in the working format: the plane layout every decoded frame has.
     func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
@@ -83,6 +86,9 @@ final class VideoSource: FrameSource {
         let scaler = Scaler(color: reader.color)
         // Pictures to be turned are converted as stored into this one first.
         let stored = orientation.isUpright ? nil : PlanarImage(width: reader.width, height: reader.height, pixelFormat: workingFormat)
+        // Turned pictures to be scaled are turned into this one first.
+        let upright = orientation.size(width: reader.width, height: reader.height)
+        let turned = stored == nil || scaledSize == nil ? nil : PlanarImage(width: upright.width, height: upright.height, pixelFormat: workingFormat)
         let name = reader.name
         // Ctrl-C: stop reading; what was decoded is still processed and written.
         try reader.decode(keepReading: { Interruption.receivedSignal == nil }, otherPacket: copyPacket) { event in
@@ -101,7 +107,11 @@ final class VideoSource: FrameSource {
                 }
                 guard decoded.index % every == 0 else { return true }
                 let image = pool?.take() ?? makeImage()
-                if let stored {
+                if let stored, let turned {
+                    try scaler.convert(frame, into: stored)
+                    orientation.apply(stored, into: turned)
+                    try scaler.convert(turned, into: image)
+                } else if let stored {
                     try scaler.convert(frame, into: stored)
                     orientation.apply(stored, into: image)
                 } else {

@@ -2,8 +2,8 @@ import ConvoyNN
 import ConvoyTensor
 import Foundation
 
-/// A model loaded by `ModelLoader`: the runnable graph and what callers need to feed it and read
-/// it.
+/// A model loaded by `ModelLoader` (YAML + safetensors) or `ONNXLoader` (an `.onnx` file): the
+/// runnable graph and what callers need to feed it and read it.
 ///
 /// Feed `graph` (or `forward`) Convoy frame tensors `[batch, inputChannels, height, width]` with
 /// samples in 0 … 1 (8-bit pixel / 255); the graph's first node normalises them as the model file
@@ -19,10 +19,10 @@ public final class LoadedModel {
 
     /// One layer of the model file as loaded, for summaries.
     public struct LayerInfo: Equatable, Sendable {
-        /// The layer's name in the model file.
+        /// The layer's name in the model file (for ONNX, its graph node's name).
         public let name: String
-        /// The layer's type.
-        public let type: ModelLayerType
+        /// The layer's type: the YAML `type:`, or the ONNX operator.
+        public let type: String
         /// What it reads (`input` for the model input).
         public let inputs: [String]
         /// Learnable parameters, counted as PyTorch's `model.parameters()` does: weights and
@@ -32,14 +32,42 @@ public final class LoadedModel {
         public let foldedInto: String?
         /// For a batch norm that absorbed the convolution before it, that convolution's name.
         public let foldedFrom: String?
+        /// Multiply-adds per output pixel (`Cout · Cin/groups · kh · kw` for a convolution, 0 for
+        /// layers whose FLOPs are not counted).
+        public let multiplyAddsPerPixel: Int
+
+        public init(name: String, type: String, inputs: [String], parameterCount: Int, foldedInto: String? = nil,
+                    foldedFrom: String? = nil, multiplyAddsPerPixel: Int = 0) {
+            self.name = name
+            self.type = type
+            self.inputs = inputs
+            self.parameterCount = parameterCount
+            self.foldedInto = foldedInto
+            self.foldedFrom = foldedFrom
+            self.multiplyAddsPerPixel = multiplyAddsPerPixel
+        }
     }
 
     /// The model file, as the caller named it.
     public let name: String
-    /// The weights file, as the caller named it.
+    /// The weights file, as the caller named it (for ONNX, the file itself).
     public let weightsName: String
-    /// The architecture as read from the model file.
-    public let spec: ModelSpec
+    /// The architecture as read from a YAML model file; nil for ONNX.
+    public let spec: ModelSpec?
+    /// How pixels are normalised: `(pixel / scale - mean) / std` for 8-bit pixels (the YAML
+    /// `input:` section, or `--scale/--mean/--std` for ONNX).
+    public let normalization: ModelInputSpec
+    /// What `convoy model` says the model came from, after its name (`weights x.safetensors`,
+    /// `ONNX, operator set 13`).
+    public let origin: String
+    /// What the import folded away or fused, one line each, for `convoy model`.
+    public let notes: [String]
+    /// A fixed input size the model declares (ONNX `[N, C, 224, 224]`): frames are scaled to it.
+    /// Nil when any size runs.
+    public let fixedInputSize: SpatialPair?
+    /// Each output's rank as the model defines it (ONNX: `[N, K]` is 2, run as `[N, K, 1, 1]`);
+    /// nil means 4 for all.
+    public let outputRanks: [Int]?
     /// The runnable network: `Graph.inputName` is the 0 … 1 frame tensor, then
     /// `normalizationNodeName` (unless it would be the identity), then the layers (batch norms,
     /// activations and 2×2 max pools folded into convolutions where possible).
@@ -52,22 +80,49 @@ public final class LoadedModel {
     /// have that node's shape.
     let absorbedInto: [String: String]
 
-    init(name: String, weightsName: String, spec: ModelSpec, graph: Graph, layers: [LayerInfo],
-         absorbedInto: [String: String] = [:]) {
+    /// Builds the model again for another frame size, for graphs whose folded shapes read it.
+    let rebuild: (@Sendable (Int, Int) throws -> LoadedModel)?
+
+    init(name: String, weightsName: String, spec: ModelSpec?, normalization: ModelInputSpec, graph: Graph, layers: [LayerInfo],
+         absorbedInto: [String: String] = [:], origin: String? = nil, notes: [String] = [], fixedInputSize: SpatialPair? = nil,
+         outputRanks: [Int]? = nil, rebuild: (@Sendable (Int, Int) throws -> LoadedModel)? = nil) {
         self.name = name
         self.weightsName = weightsName
         self.spec = spec
+        self.normalization = normalization
         self.graph = graph
         self.layers = layers
         self.absorbedInto = absorbedInto
+        self.origin = origin ?? "weights \(weightsName)"
+        self.notes = notes
+        self.fixedInputSize = fixedInputSize
+        self.outputRanks = outputRanks
+        self.rebuild = rebuild
     }
 
     /// Channels of the frames the model reads: 3 for RGB, 1 for luma.
-    public var inputChannels: Int { spec.input.channels }
+    public var inputChannels: Int { normalization.channels }
 
-    /// How pixels are normalised, as the model file says: `(pixel / scale - mean) / std` for
-    /// 8-bit pixels.
-    public var normalization: ModelInputSpec { spec.input }
+    /// Whether the graph was built for one frame size (an ONNX file whose folded shape arithmetic
+    /// reads the frame's size); then `resolved(height:width:)` builds it for others.
+    public var dependsOnFrameSize: Bool { rebuild != nil }
+
+    /// The model for frames of `height` × `width`: itself, unless the graph depends on the
+    /// frame size, when it is imported again for that size.
+    ///
+    /// - Throws: `ModelError` naming the model file when the size does not fit.
+    public func resolved(height: Int, width: Int) throws -> LoadedModel {
+        try rebuild?(height, width) ?? self
+    }
+
+    /// Each output's shape for one frame as the model defines it (`[C, H, W]`, or `[K]` for a
+    /// `[N, K]` output), in `outputs` order, from the run-time shapes `[N, C, H, W]`.
+    public func itemShapes(_ shapes: [Shape]) -> [[Int]] {
+        shapes.enumerated().map { index, shape in
+            let rank = outputRanks?[index] ?? 4
+            return Array(shape.dims.dropFirst().prefix(max(rank - 1, 1)))
+        }
+    }
 
     /// The names of the tensors `forward` returns, in order.
     public var outputs: [String] { graph.outputs }
@@ -118,11 +173,13 @@ public final class LoadedModel {
         for layer in layers {
             // A folded convolution's output is the batch norm's (same shape).
             let shape = shapes[layer.foldedInto ?? layer.name]!
-            var type = layer.type.rawValue
+            var type = layer.type
             if let batchNorm = layer.foldedInto {
                 type += " (+\(batchNorm))"
             } else if layer.foldedFrom != nil {
                 type += " (folded)"
+            } else if spec == nil, let target = absorbedInto[layer.name] {
+                type += " (fused into \(target))"
             }
             rows.append([layer.name, type, layer.inputs.joined(separator: ", "), chw(shape),
                          Self.grouped(layer.parameterCount), Self.scaled(layerFlops(layer, shapes))])
@@ -136,7 +193,7 @@ public final class LoadedModel {
             }.joined(separator: "  ")
         }
 
-        let input = spec.input
+        let input = normalization
         func number(_ value: Float) -> String {
             value == value.rounded() && abs(value) < 1e9 ? "\(Int(value))" : "\(value)"
         }
@@ -145,7 +202,7 @@ public final class LoadedModel {
         }
         let totalFlops = layers.reduce(0) { $0 + layerFlops($1, shapes) }
         var lines = [
-            "Model \(name) (weights \(weightsName))",
+            "Model \(name) (\(origin))",
             "Input [\(input.channels), \(inputHeight), \(inputWidth)]: pixel / \(number(input.scale)), mean \(values(input.mean)), std \(values(input.std))",
             "",
         ]
@@ -156,6 +213,9 @@ public final class LoadedModel {
             "Parameters: \(Self.grouped(parameterCount)) (learnable, as PyTorch counts them)",
             "FLOPs per frame: \(Self.scaled(totalFlops)) (\(Self.grouped(totalFlops)); 2 per multiply-add, convolutions only)",
         ]
+        if !notes.isEmpty {
+            lines += [""] + notes
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -182,12 +242,10 @@ public final class LoadedModel {
     }
 
     private func layerFlops(_ layer: LayerInfo, _ shapes: [String: Shape]) -> Int {
-        guard let index = spec.layers.firstIndex(where: { $0.name == layer.name }),
-              case .conv2d(let inChannels, let outChannels, let kernel, _, _, _, let groups, _, _) = spec.layers[index].operation else {
+        guard layer.multiplyAddsPerPixel > 0, let output = shapes[layer.foldedInto ?? layer.name] else {
             return 0
         }
-        let output = shapes[layer.foldedInto ?? layer.name]!
-        let perPixel = 2 * outChannels * (inChannels / groups) * kernel.y * kernel.x
+        let perPixel = 2 * layer.multiplyAddsPerPixel
         let (total, overflow) = perPixel.multipliedReportingOverflow(by: output.h * output.w)
         return overflow ? Int.max : total
     }

@@ -1,5 +1,5 @@
 import ConvoyTensor
-/// A model (architecture YAML + safetensors weights) could not be loaded or run. The description
+/// A model (architecture YAML + safetensors weights, or an ONNX file) could not be loaded or run. The description
 /// is one line that names the model file and, when relevant, the layer or tensor.
 ///
 /// Problems with the weights file itself (missing, truncated, malformed header) are thrown as
@@ -55,6 +55,9 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
         case invalidLayer(layer: String, reason: String)
         /// The layers do not make a valid graph, or an input size does not fit it.
         case invalidGraph(String)
+        /// An ONNX file is malformed, or holds something Convoy cannot run (every unsupported
+        /// operator listed); the reason.
+        case onnx(String)
     }
 
     /// The model (YAML) file, as the caller named it.
@@ -123,6 +126,8 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
         case .invalidLayer(let layer, let reason):
             return "layer \(q(layer)): \(MessageText.firstLine(reason))."
         case .invalidGraph(let reason):
+            return "\(MessageText.firstLine(reason))."
+        case .onnx(let reason):
             return "\(MessageText.firstLine(reason))."
         }
     }

@@ -30,8 +30,17 @@ public enum ModelLoader {
     /// `.yml` extension replaced by `.safetensors`.
     ///
     /// - Throws: `ModelError` (model file problems) or `SafeTensorsError` (weights file problems).
-    public static func load(modelPath: String, weightsPath: String? = nil) throws -> LoadedModel {
+    ///
+    /// A model file whose `onnx:` names an ONNX graph (relative to the model file) loads that
+    /// graph with the file's `input:` normalisation (`ONNXLoader`), built for `frameSize` when given.
+    public static func load(modelPath: String, weightsPath: String? = nil, frameSize: SpatialPair? = nil) throws -> LoadedModel {
         let spec = try ModelSpec.load(path: modelPath)
+        if let onnx = spec.onnx {
+            let directory = (modelPath as NSString).deletingLastPathComponent
+            let path = onnx.hasPrefix("/") || directory.isEmpty ? onnx : directory + "/" + onnx
+            return try ONNXLoader.load(path: path, scale: spec.input.scale, mean: spec.input.mean, std: spec.input.std,
+                                       channels: spec.input.channels, frameSize: frameSize)
+        }
         let weights = try SafeTensorsFile(path: weightsPath ?? defaultWeightsPath(modelPath: modelPath, spec: spec))
         return try load(spec: spec, weights: weights, modelName: modelPath)
     }
@@ -126,9 +135,14 @@ public enum ModelLoader {
             let parameters = requiredTensors(layer)
                 .filter { !$0.name.hasSuffix(".running_mean") && !$0.name.hasSuffix(".running_var") }
                 .reduce(0) { $0 + $1.shape.reduce(1, *) }
+            var multiplyAdds = 0
+            if case .conv2d(let inChannels, let outChannels, let kernel, _, _, _, let groups, _, _) = layer.operation {
+                multiplyAdds = outChannels * (inChannels / groups) * kernel.y * kernel.x
+            }
             layerInfo.append(LoadedModel.LayerInfo(
-                name: layer.name, type: layer.type, inputs: spec.sources(of: index), parameterCount: parameters,
-                foldedInto: foldedInto[layer.name], foldedFrom: foldedFrom[layer.name].map { spec.layers[$0].name }
+                name: layer.name, type: layer.type.rawValue, inputs: spec.sources(of: index), parameterCount: parameters,
+                foldedInto: foldedInto[layer.name], foldedFrom: foldedFrom[layer.name].map { spec.layers[$0].name },
+                multiplyAddsPerPixel: multiplyAdds
             ))
             if foldedInto[layer.name] != nil {
                 continue  // built with its batch norm
@@ -157,8 +171,19 @@ public enum ModelLoader {
         } catch {
             throw fail(.invalidGraph(String(describing: error)))
         }
-        return LoadedModel(name: modelName, weightsName: weights.path, spec: spec, graph: graph, layers: layerInfo,
-                           absorbedInto: absorbed)
+        return LoadedModel(name: modelName, weightsName: weights.path, spec: spec, normalization: spec.input, graph: graph,
+                           layers: layerInfo, absorbedInto: absorbed)
+    }
+
+    /// Folds each batch norm (`BatchNorm2d`, which per-channel affines imported from ONNX are
+    /// too) into the convolution it reads when nothing else reads that convolution
+    /// (`Conv2d.folding(_:)`); the folded node takes the batch norm's name. The YAML path folds
+    /// on the layer list instead, so that `convoy model` names both layers.
+    static func foldBatchNorms(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
+        try fuseIntoConvolutions(nodes, outputs: outputs, absorbed: &absorbed) { layer, convolution in
+            guard let batchNorm = layer as? BatchNorm2d, convolution.activation == .none, !convolution.fusedMaxPool else { return nil }
+            return try convolution.folding(batchNorm)
+        }
     }
 
     /// Merges each ReLU into the convolution it reads when nothing else reads that convolution:

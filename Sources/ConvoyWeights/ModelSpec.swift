@@ -62,9 +62,12 @@ public struct ModelSpec: Equatable, Sendable {
     public var outputs: [String]
     /// The weights file named by the model file (relative to it), or nil.
     public var weights: String?
+    /// An ONNX graph the model file names instead of `layers`, `outputs` and `weights`
+    /// (relative to it): the file is then its `input:` normalisation and that graph.
+    public var onnx: String?
 
     /// The top-level keys.
-    public static let keys = ["input", "layers", "outputs", "weights"]
+    public static let keys = ["input", "layers", "outputs", "weights", "onnx"]
 
     /// Names a layer may not take: the model input, and the node that normalises it.
     public static let reservedNames: Set<String> = [Graph.inputName, LoadedModel.normalizationNodeName]
@@ -115,6 +118,9 @@ public struct ModelSpec: Equatable, Sendable {
     /// The output channels of every layer (and of `input`), checking names, inputs, outputs and
     /// channel counts.
     func channelCounts() throws -> [String: Int] {
+        if onnx != nil {
+            return [Graph.inputName: input.channels]
+        }
         guard !layers.isEmpty else {
             throw ModelSpecIssue(.noLayers)
         }
@@ -227,6 +233,16 @@ extension ModelSpec: Decodable {
             throw ModelSpecIssue(.missingKey(place: fields.place, key: "input"))
         }
         input = try ModelInputSpec(YAMLMapping(in: fields, key: "input", place: "input"))
+        if fields.contains("onnx") {
+            onnx = try fields.string("onnx")
+            for key in ["layers", "outputs", "weights"] where fields.contains(key) {
+                throw ModelSpecIssue(.badValue(place: fields.place, key: key, reason: "does not go with onnx: (the ONNX graph holds the layers, outputs and weights)"))
+            }
+            layers = []
+            outputs = []
+            weights = nil
+            return
+        }
         var list = try fields.nestedList("layers", expected: "a list of layers")
         var layers: [ModelLayerSpec] = []
         while !list.isAtEnd {

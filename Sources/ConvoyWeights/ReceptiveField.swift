@@ -83,7 +83,11 @@ public struct ReceptiveField: Hashable, Sendable {
 
     /// The field of a loaded model (its model file's).
     public init(model: LoadedModel) {
-        self.init(spec: model.spec)
+        guard let spec = model.spec else {
+            self.init(graph: model.graph)
+            return
+        }
+        self.init(spec: spec)
     }
 
     /// The field of an untileable model.

@@ -3,6 +3,10 @@ import XCTest
 
 /// Temporary directories and bundled fixtures for the tests.
 enum TestFiles {
+    /// The package's root folder (Samples/, Package.swift).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
     /// A fresh empty directory under the system's temporary directory; removed by the caller.
     static func makeTemporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// `--model net.onnx` through the commands: features equal to the same network's YAML, a
+/// classifier's `[N, K]` outputs written as `[frames, K]`, a fixed-size model's frames scaled,
+/// `convoy model` on an ONNX file, and refusals before the first frame.
+final class ONNXCommandTests: ConvoyTestCase {
+    private func fixture(_ name: String) -> String {
+        Tools.packageRoot.appendingPathComponent("Tests/ConvoyWeightsTests/Fixtures/onnx/\(name)").path
+    }
+
+    private func python(_ code: String, _ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(ProcessRunner.which("python3"), ["-c", code] + arguments)
+    }
+
+    func testFeaturesMatchTheYAMLModelAndHeadsAreFlat() throws {
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.5, audio: false)
+        let yaml = Tools.packageRoot.appendingPathComponent("Samples/Models/tiny-features.yaml").path
+        try convoySucceeds(["features", input, "--model", yaml, "-o", path("yaml.npy")])
+        try convoySucceeds(["features", input, "--model", fixture("tiny-features.onnx"), "-o", path("onnx.npy")])
+        try convoySucceeds(["features", input, "--model", fixture("classifier_opset13.onnx"), "-o", path("heads.safetensors")])
+        let check = try python("""
+        import json, struct, sys
+        import numpy as np
+        a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+        assert a.shape == b.shape == (5, 32, 24, 32), (a.shape, b.shape)
+        assert np.abs(a - b).max() <= 1e-5, np.abs(a - b).max()
+        data = open(sys.argv[3], 'rb').read()
+        n, = struct.unpack('<Q', data[:8]); header = json.loads(data[8:8 + n])
+        shapes = {k: v['shape'] for k, v in header.items() if k != '__metadata__'}
+        assert shapes['probabilities'] == [5, 5], shapes
+        assert shapes['map'] == [5, 8, 48, 64], shapes
+        b0, e0 = header['probabilities']['data_offsets']
+        p = np.frombuffer(data[8 + n + b0:8 + n + e0], dtype='<f4').reshape(5, 5)
+        assert np.allclose(p.sum(axis=1), 1, atol=1e-5), p
+        print('ok')
+        """, [path("yaml.npy"), path("onnx.npy"), path("heads.safetensors")])
+        XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
+    }
+
+    func testAFixedInputSizeScalesTheFramesAndSaysSo() throws {
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
+        let result = try convoySucceeds(["features", input, "--model", fixture("flatten_matmul_fixed.onnx"), "-o", path("y.npy")])
+        XCTAssertEqual(result.stderrLines.filter { $0.contains("are scaled to it") }.count, 1, result.stderrText)
+        let check = try python("import numpy as np, sys; a = np.load(sys.argv[1]); assert a.shape == (3, 6), a.shape", [path("y.npy")])
+        XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
+    }
+
+    func testModelCommandPrintsTheGraphAsRunAndWhatWasFolded() throws {
+        let result = try convoySucceeds(["model", fixture("classifier_opset13.onnx"), "--size", "64x48", "--mean", "0.5", "--std", "0.25"])
+        XCTAssertTrue(result.stdoutText.contains("Folded at load"), result.stdoutText)
+        XCTAssertTrue(result.stdoutText.contains("mean 0.5, std 0.25"), result.stdoutText)
+        XCTAssertTrue(result.stdoutText.contains("Conv (fused into map)"), result.stdoutText)
+    }
+
+    func testUnrunnableModelsAreRefusedBeforeAnyFrame() throws {
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
+        for (model, words) in [("bad_unsupported.onnx", "\"Erf\" ×4"), ("bad_external_short.onnx", "too short"), ("bad_two_inputs.onnx", "2 inputs")] {
+            let result = try convoy(["features", input, "--model", fixture(model), "-o", path("out.npy")])
+            XCTAssertEqual(result.status, 65, result.stderrText)
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderrText)
+            XCTAssertTrue(result.stderrText.contains(words), result.stderrText)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.npy")))
+            assertNoCrashTrace(result)
+        }
+        let yaml = Tools.packageRoot.appendingPathComponent("Samples/Models/tiny-features.yaml").path
+        let usage = try convoy(["features", input, "--model", yaml, "--mean", "0.5", "-o", path("out.npy")])
+        XCTAssertEqual(usage.status, 64, usage.stderrText)
+    }
+}
