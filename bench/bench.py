@@ -92,6 +92,7 @@ def cases(python):
     out.mkdir(exist_ok=True)
     model = str(ROOT / "Samples" / "Models" / "tiny-features.yaml")
     weights = str(ROOT / "Samples" / "Models" / "tiny-features.safetensors")
+    tiny_onnx = str(ROOT / "Tests" / "ConvoyWeightsTests" / "Fixtures" / "onnx" / "tiny-features.onnx")
     convolution = f"convolution=0m={GAUSS}:1m={GAUSS}:2m={GAUSS}:0rdiv=1/16:1rdiv=1/16:2rdiv=1/16"
     ff = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i"]
     rows = [
@@ -112,6 +113,9 @@ def cases(python):
         ("features-720p", "3-layer net (3→16→32→32, 3×3, ReLU, 2×2 max pool), 720p, batch 8, 2 threads, maps averaged to [frames, 32]", 300,
          [CONVOY, "features", sd, "--model", model, "-o", str(out / "cv-feats.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
          [python, str(ROOT / "bench" / "features_peer.py"), weights, sd, str(out / "py-feats.f32"), "2"] if python else None),
+        ("features-720p-onnx", "the features-720p network as an ONNX file (--model tiny-features.onnx); peer: the same file in onnxruntime", 300,
+         [CONVOY, "features", sd, "--model", tiny_onnx, "-o", str(out / "cv-feats-onnx.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
+         [python, str(ROOT / "bench" / "features_peer.py"), tiny_onnx, sd, str(out / "py-feats-onnx.f32"), "2"] if python else None),
         ("features-720p-30s", "the same on a clip 3× as long (peak RSS must stay flat)", 900,
          [CONVOY, "features", sd_long, "--model", model, "-o", str(out / "cv-feats-long.npy"), "--pool", "avg", "-y", "-q", "--threads", "2"],
          None),
@@ -128,6 +132,7 @@ def conv_cases(python):
         ("conv-16-32", "conv 16→32, 3×3, pad 1, bias + ReLU", True, hd),
         ("depthwise-rgb", "depthwise 3×3 on RGB (3→3, groups 3, pad 1, bias)", True, hd),
         ("tiny-features", "the features-720p network alone (3→16, ReLU, 2×2 max pool, 16→32, ReLU, 32→32, ReLU), 720p", True, sd),
+        ("tiny-features-onnx", "the same network imported from its ONNX file (both sides run that file), 720p", True, sd),
         ("gaussian-direct", "fixed RGB 3×3 Gaussian, direct engine (PlaneStreamFilter, 8-bit planes)", False, hd),
         ("gaussian-im2col", "fixed RGB 3×3 Gaussian, im2col engine (FilterChain layer on [N·3, 1, H, W] Float32)", False, hd),
         ("sobel-direct", "fixed Sobel magnitude on one 8-bit plane per frame, direct engine (PlaneStreamFilter)", False, hd),
@@ -145,7 +150,7 @@ def selected(rows):
     return [row for row in rows if row[0] in names or ("conv-layers" in names and row[0] in CONV_NAMES)]
 
 
-CONV_NAMES = {"conv-3-16", "conv-16-32", "depthwise-rgb", "tiny-features", "gaussian-direct", "gaussian-im2col", "sobel-direct"}
+CONV_NAMES = {"conv-3-16", "conv-16-32", "depthwise-rgb", "tiny-features", "tiny-features-onnx", "gaussian-direct", "gaussian-im2col", "sobel-direct"}
 NETWORK_GOAL = 0.9  # issue 5, goal 4: the network at least 0.9× onnxruntime's speed on the same batches
 FILTER_NAMES = {"gaussian-direct", "gaussian-im2col"}  # timed against FILTER_GOAL_MS, no peer
 

@@ -17,6 +17,7 @@ FLOPs per frame, multiply-adds counted as 2 and nothing else (as convoy-bench co
 convolutions (the last two on the pooled H/2 × W/2 frame).
 """
 import argparse
+import os
 import json
 import statistics
 import time
@@ -33,7 +34,11 @@ CASES = {
     "conv-16-32": (16, 32, 1, True),
     "depthwise-rgb": (3, 3, 3, False),
     "tiny-features": (3, 32, 1, True),
+    "tiny-features-onnx": (3, 32, 1, True),
 }
+# The ONNX file convoy-bench's tiny-features-onnx case imports: the same network, Samples weights.
+TINY_ONNX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "ConvoyWeightsTests", "Fixtures", "onnx",
+                         "tiny-features.onnx")
 
 
 def random_network(rng):
@@ -78,16 +83,19 @@ def main():
         options = ort.SessionOptions()
         options.intra_op_num_threads = args.threads
         options.inter_op_num_threads = 1
-        network = name == "tiny-features"
-        model = random_network(rng) if network else build_model(in_channels, out_channels, groups, relu, rng)
-        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        network = name.startswith("tiny-features")
+        if name == "tiny-features-onnx":
+            session = ort.InferenceSession(TINY_ONNX, options, providers=["CPUExecutionProvider"])
+        else:
+            model = random_network(rng) if network else build_model(in_channels, out_channels, groups, relu, rng)
+            session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
         batch = rng.random((args.batch, in_channels, args.height, args.width), dtype=np.float32)
         # Input and output bound once (as convoy-bench reuses its tensors): the timed runs
         # compute into the same output array without allocating it again.
         size = (args.height // 2, args.width // 2) if network else (args.height, args.width)
         output = np.empty((args.batch, out_channels) + size, dtype=np.float32)
         binding = session.io_binding()
-        binding.bind_cpu_input("input", batch)
+        binding.bind_cpu_input(session.get_inputs()[0].name, batch)
         binding.bind_output(session.get_outputs()[0].name, "cpu", 0, np.float32, output.shape, output.ctypes.data)
         session.run_with_iobinding(binding)
         seconds = []

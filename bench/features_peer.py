@@ -4,7 +4,8 @@
 and each map is averaged to one value per channel (as `convoy features --pool avg`), appended to
 one raw float32 file.
 
-Usage: features_peer.py MODEL.safetensors INPUT.mp4 OUTPUT.f32 [THREADS]
+Usage: features_peer.py MODEL.safetensors|MODEL.onnx INPUT.mp4 OUTPUT.f32 [THREADS]
+(an .onnx file is run as it is, its input named whatever it says).
 The network is Samples/Models/tiny-features: conv 3→16, relu, maxpool 2, conv 16→32, relu,
 conv 32→32, relu (3×3, padding 1).
 """
@@ -57,8 +58,12 @@ def main():
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    session = ort.InferenceSession(build_model(read_safetensors(weights_path)).SerializeToString(), options,
-                                   providers=["CPUExecutionProvider"])
+    if weights_path.endswith(".onnx"):
+        session = ort.InferenceSession(weights_path, options, providers=["CPUExecutionProvider"])
+    else:
+        session = ort.InferenceSession(build_model(read_safetensors(weights_path)).SerializeToString(), options,
+                                       providers=["CPUExecutionProvider"])
+    input_name = session.get_inputs()[0].name
     start = time.perf_counter()
     frames, batch = 0, []
     with open(output_path, "wb") as out:
@@ -67,7 +72,7 @@ def main():
         stream.thread_type = "AUTO"
 
         def flush():
-            result = session.run(None, {"input": np.stack(batch)})[0]
+            result = session.run(None, {input_name: np.stack(batch)})[0]
             out.write(result.mean(axis=(2, 3)).astype("<f4").tobytes())
 
         for frame in container.decode(stream):

@@ -23,6 +23,10 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     /// 3→16, ReLU, 2×2 max pool, conv 16→32, ReLU, conv 32→32, ReLU (3×3, padding 1), with
     /// random weights.
     case tinyFeatures = "tiny-features"
+    /// The same network imported from its ONNX file (`--onnx`, by default the test fixture
+    /// Tests/ConvoyWeightsTests/Fixtures/onnx/tiny-features.onnx, the Samples weights) by
+    /// `ONNXLoader`, as `convoy features --model net.onnx` runs it.
+    case tinyFeaturesONNX = "tiny-features-onnx"
     /// The fixed 3×3 Gaussian on the 8-bit R, G and B planes through `PlaneStreamFilter`.
     case gaussianDirect = "gaussian-direct"
     /// Sobel magnitude (`convoy filter --kernel sobel --space luma`) on one 8-bit plane per frame
@@ -39,13 +43,13 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
         case .conv16to32: return (16, 32, 1)
         case .depthwiseRGB, .gaussianDirect, .gaussianIm2col: return (3, 3, 3)
         case .sobelDirect: return (1, 2, 1)
-        case .tinyFeatures: return (3, 32, 1)
+        case .tinyFeatures, .tinyFeaturesONNX: return (3, 32, 1)
         }
     }
 
     /// FLOPs per frame of `width`×`height` (see the type's comment for the formula).
     func flopsPerFrame(width: Int, height: Int) -> Double {
-        if self == .tinyFeatures {
+        if self == .tinyFeatures || self == .tinyFeaturesONNX {
             let pooled = Double(height / 2) * Double(width / 2)
             return 2 * 9 * (16 * 3 * Double(height) * Double(width) + 32 * 16 * pooled + 32 * 32 * pooled)
         }

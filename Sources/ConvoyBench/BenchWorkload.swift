@@ -16,7 +16,7 @@ final class BenchWorkload {
     /// thread per caller, the tiles shared among `threads` workers (`ExecutionContext`). The direct
     /// Gaussian and Sobel share the batch's 8-bit planes among `threads` workers, one
     /// `PlaneStreamFilter` each, as `KernelProcessor` does.
-    init(_ benchCase: BenchCase, batch: Int, width: Int, height: Int, threads: Int) throws {
+    init(_ benchCase: BenchCase, batch: Int, width: Int, height: Int, threads: Int, onnx: String) throws {
         OneDNNMatrixMultiplier.setThreadCount(1)
         let context = ExecutionContext(threads: threads)
         var random = SplitMix64(seed: 0xC0_4B07)
@@ -36,6 +36,16 @@ final class BenchWorkload {
             BenchWorkload.fill(input, range: 0...1, random: &random)
             let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
             run = { layer.forward(input, into: output, context: context) }
+        case .tinyFeaturesONNX:
+            let network = try ONNXLoader.load(path: onnx).graph
+            let group = TiledForward(graph: network, field: nil).framesPerRun(frameShape: Shape(1, 3, height, width), batch: batch)
+            let inputs = stride(from: 0, to: batch, by: group).map { start in
+                Tensor(shape: Shape(min(group, batch - start), 3, height, width))
+            }
+            for input in inputs { BenchWorkload.fill(input, range: 0...1, random: &random) }
+            run = {
+                for input in inputs { _ = network.forward(input, context: context) }
+            }
         case .tinyFeatures:
             var nodes: [Graph.Node] = []
             for (index, (input, output)) in [(3, 16), (16, 32), (32, 32)].enumerated() {

@@ -36,6 +36,10 @@ struct ConvoyBench: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Timed runs of each case, after one run to warm up.")
     var repetitions = 5
 
+    @Option(help: "The ONNX file the tiny-features-onnx case imports (the test fixture of the same network by default).")
+    var onnx = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/ConvoyWeightsTests/Fixtures/onnx/tiny-features.onnx").path
+
     func validate() throws {
         guard batch >= 1, width >= 3, height >= 3, threads >= 1, repetitions >= 1 else {
             throw ValidationError("Batch, threads and repeat must be at least 1, width and height at least 3.")
@@ -44,7 +48,7 @@ struct ConvoyBench: ParsableCommand {
 
     func run() throws {
         for benchCase in cases.isEmpty ? BenchCase.allCases : cases {
-            let workload = try BenchWorkload(benchCase, batch: batch, width: width, height: height, threads: threads)
+            let workload = try BenchWorkload(benchCase, batch: batch, width: width, height: height, threads: threads, onnx: onnx)
             workload.run()
             var seconds: [Double] = []
             for _ in 0..<repetitions {

@@ -55,12 +55,21 @@ public struct PipelineSpec: Decodable, Equatable {
     public private(set) var chain: FilterChain? = nil
     /// A model file (relative to the pipeline file) run as a learned filter instead of kernels.
     public var model: String?
+    /// `scale`, `mean`, `std` (numbers, or lists of one per channel): an ONNX model's input
+    /// normalisation, as `--scale/--mean/--std` say it.
+    public var modelInput = ModelInputOptions()
     /// Container format name, when it should not follow the output's extension.
     public var format: String?
     public var encoder: Encoder?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case space, chroma, border, batch, kernels, model, format, encoder
+        case space, chroma, border, batch, kernels, model, format, encoder, scale, mean, std
+    }
+
+    /// A number or a list of numbers.
+    private static func decodeNumbers(forKey key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>) throws -> [Float]? {
+        if let one = try? container.decodeIfPresent(Float.self, forKey: key) { return [one] }
+        return try container.decodeIfPresent([Float].self, forKey: key)
     }
 
     public init(from decoder: Decoder) throws {
@@ -90,6 +99,18 @@ public struct PipelineSpec: Decodable, Equatable {
         }
         format = try container.decodeIfPresent(String.self, forKey: .format)
         encoder = try container.decodeIfPresent(Encoder.self, forKey: .encoder)
+        modelInput = ModelInputOptions(scale: try container.decodeIfPresent(Float.self, forKey: .scale),
+                                       mean: try Self.decodeNumbers(forKey: .mean, in: container),
+                                       std: try Self.decodeNumbers(forKey: .std, in: container))
+        if !modelInput.isEmpty && model == nil {
+            throw DecodingError.dataCorruptedError(forKey: .scale, in: container, debugDescription: "scale, mean and std go with an ONNX model")
+        }
+        if let scale = modelInput.scale, !(scale > 0 && scale.isFinite) {
+            throw DecodingError.dataCorruptedError(forKey: .scale, in: container, debugDescription: "scale must be a positive number")
+        }
+        if let std = modelInput.std, std.contains(where: { !($0 > 0) }) {
+            throw DecodingError.dataCorruptedError(forKey: .std, in: container, debugDescription: "std must hold positive numbers")
+        }
     }
 
     /// Decodes one of the names of `T` (`space: luma`); anything else is an error quoting the value

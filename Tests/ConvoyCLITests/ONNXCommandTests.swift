@@ -53,6 +53,19 @@ final class ONNXCommandTests: ConvoyTestCase {
         XCTAssertTrue(result.stdoutText.contains("Conv (fused into map)"), result.stdoutText)
     }
 
+    func testPipelineFilesTakeAnONNXModelAndItsNormalisation() throws {
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
+        let pipeline = path("onnx.yaml")
+        try "model: \(fixture("arithmetic.onnx"))\nscale: 255\nmean: [0.1, 0.2, 0.3]\nstd: 0.5\n"
+            .write(toFile: pipeline, atomically: true, encoding: .utf8)
+        try convoySucceeds(["run", pipeline, input, "-o", path("out.mp4")])
+        XCTAssertEqual(try decodedFrameCount(path("out.mp4")), 3)
+        try "kernels: [box]\nmean: 0.5\n".write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let refused = try convoy(["run", pipeline, input, "-o", path("out2.mp4")])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderrText.contains("ONNX model"), refused.stderrText)
+    }
+
     func testUnrunnableModelsAreRefusedBeforeAnyFrame() throws {
         let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
         for (model, words) in [("bad_unsupported.onnx", "\"Erf\" ×4"), ("bad_external_short.onnx", "too short"), ("bad_two_inputs.onnx", "2 inputs")] {

@@ -59,6 +59,23 @@ extension ONNXImporter {
                      info: NodeInfo(type: "LeakyRelu", parameters: 0, multiplyAdds: 0))
         case "Sigmoid":
             try emit(node, Sigmoid(), reading: try layerInput(node, 0, owner: owner), info: NodeInfo(type: "Sigmoid", parameters: 0, multiplyAdds: 0))
+        case "Elu":
+            try emit(node, ELU(alpha: try a.float("alpha", default: 1)), reading: try layerInput(node, 0, owner: owner),
+                     info: NodeInfo(type: "Elu", parameters: 0, multiplyAdds: 0))
+        case "HardSigmoid":
+            try emit(node, HardSigmoid(alpha: try a.float("alpha", default: 0.2), beta: try a.float("beta", default: 0.5)),
+                     reading: try layerInput(node, 0, owner: owner), info: NodeInfo(type: "HardSigmoid", parameters: 0, multiplyAdds: 0))
+        case "HardSwish":
+            try emit(node, HardSwish(), reading: try layerInput(node, 0, owner: owner), info: NodeInfo(type: "HardSwish", parameters: 0, multiplyAdds: 0))
+        case "SpaceToDepth":
+            try emit(node, try SpaceToDepth(blockSize: try a.int("blocksize") ?? 0), reading: try spatialInput(node, owner: owner),
+                     info: NodeInfo(type: "SpaceToDepth", parameters: 0, multiplyAdds: 0))
+        case "LRN":
+            try emit(node, try LocalResponseNorm(size: try a.int("size") ?? 0, alpha: try a.float("alpha", default: 1e-4),
+                                                 beta: try a.float("beta", default: 0.75), bias: try a.float("bias", default: 1)),
+                     reading: try spatialInput(node, owner: owner), info: NodeInfo(type: "LRN", parameters: 0, multiplyAdds: 0))
+        case "ConvTranspose":
+            try importConvTranspose(node, attributes: a, owner: owner)
         case "Tanh":
             try emit(node, Tanh(), reading: try layerInput(node, 0, owner: owner), info: NodeInfo(type: "Tanh", parameters: 0, multiplyAdds: 0))
         case "PRelu":
@@ -83,12 +100,38 @@ extension ONNXImporter {
                 low = try constant(node, 1, owner: owner, what: "minimum")?.floats.first ?? -Float.infinity
                 high = try constant(node, 2, owner: owner, what: "maximum")?.floats.first ?? Float.infinity
             }
-            guard low == 0, high >= Float.greatestFiniteMagnitude else {
-                throw ONNXIssue("\(owner): a clip to [\(low), \(high)] (Convoy runs only [0, ∞), a ReLU, so far)")
+            if low == 0, high >= Float.greatestFiniteMagnitude {
+                try emit(node, ReLU(), reading: input, info: NodeInfo(type: "Clip", parameters: 0, multiplyAdds: 0))
+            } else {
+                try emit(node, Clip(minimum: max(low, -Float.greatestFiniteMagnitude), maximum: min(high, Float.greatestFiniteMagnitude)),
+                         reading: input, info: NodeInfo(type: "Clip", parameters: 0, multiplyAdds: 0))
             }
-            try emit(node, ReLU(), reading: input, info: NodeInfo(type: "Clip", parameters: 0, multiplyAdds: 0))
         case "MaxPool", "AveragePool":
             try importPool(node, attributes: a, owner: owner)
+        case "Pad":
+            try importPad(node, label: label, attributes: a, owner: owner)
+        case "GlobalMaxPool":
+            // A max pool whose window is the whole map (for this frame size).
+            let input = try spatialInput(node, owner: owner)
+            try emit(node, GlobalMaxPool2d(), reading: input,
+                     info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0), followsFrame: false)
+        case "ReduceMean", "ReduceMax":
+            // Over H and W only: a global pool (keepdims 0 drops the two axes, a view).
+            let input = try spatialInput(node, owner: owner)
+            let axes = try (opset >= 18 ? constant(node, 1, owner: owner, what: "axes")?.ints : a.ints("axes")) ?? [0, 1, 2, 3]
+            let resolved = try Set(axes.map { try normalizedAxis($0, rank: 4, owner: owner) })
+            guard resolved == [2, 3] else {
+                throw ONNXIssue("\(owner): a reduction over axes \(axes.sorted()) (Convoy reduces H and W, a global pool)")
+            }
+            let layer: Layer
+            if node.opType == "ReduceMean" {
+                layer = GlobalAvgPool2d()
+            } else {
+                layer = GlobalMaxPool2d()
+            }
+            let keep = try a.int("keepdims", default: 1) != 0
+            try emit(node, layer, reading: input, info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0),
+                     dims: { dims, shape in keep ? [1, shape.c, 1, 1] : [1, shape.c] }, followsFrame: false)
         case "GlobalAveragePool":
             try emit(node, GlobalAvgPool2d(), reading: try spatialInput(node, owner: owner),
                      info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0), followsFrame: false)
@@ -112,10 +155,9 @@ extension ONNXImporter {
             let block = try a.int("blocksize") ?? 0
             // Opset 11 adds mode; before it the order is always DCR.
             let mode = opset >= 11 ? try a.string("mode", default: "DCR") : "DCR"
-            guard mode == "CRD" || block == 1 else {
-                throw ONNXIssue("\(owner): DepthToSpace in DCR order (Convoy runs CRD, PyTorch's PixelShuffle, so far)")
-            }
-            try emit(node, try PixelShuffle(upscaleFactor: block), reading: input, info: NodeInfo(type: "DepthToSpace", parameters: 0, multiplyAdds: 0))
+            let layer: Layer = mode == "CRD" ? try PixelShuffle(upscaleFactor: block) : try DepthToSpace(blockSize: block, mode: .dcr)
+            guard mode == "CRD" || mode == "DCR" else { throw ONNXIssue("\(owner): unknown mode \(MessageText.quote(mode))") }
+            try emit(node, layer, reading: input, info: NodeInfo(type: "DepthToSpace", parameters: 0, multiplyAdds: 0))
         case "Gemm", "MatMul":
             try importDense(node, attributes: a, owner: owner)
         case "Gather", "Slice":
@@ -126,6 +168,44 @@ extension ONNXImporter {
     }
 
     // MARK: - Helpers
+
+    /// ConvTranspose: weight `[Cin, Cout / groups, kh, kw]`; pads from `pads`, or from
+    /// `output_shape` / `auto_pad` as ONNX's formula gives them.
+    mutating func importConvTranspose(_ node: ONNXNodeProto, attributes a: ONNXAttributes, owner: String) throws {
+        let input = try spatialInput(node, owner: owner)
+        let weight = try requiredConstant(node, 1, owner: owner, what: "weight")
+        guard weight.dims.count == 4 else { throw ONNXIssue("\(owner): a weight of rank \(weight.dims.count) (Convoy runs 2-D)") }
+        let bias = try constant(node, 2, owner: owner, what: "bias")
+        let stride = try pair(a, "strides", default: 1, owner: owner)
+        let dilation = try pair(a, "dilations", default: 1, owner: owner)
+        let outputPadding = try pair(a, "output_padding", default: 0, owner: owner)
+        let groups = try a.int("group", default: 1)
+        let kernel = (weight.dims[2], weight.dims[3])
+        var pads = try a.ints("pads") ?? [0, 0, 0, 0]
+        guard pads.count == 4 else { throw ONNXIssue("\(owner): pads \(pads) must have 4 values") }
+        let autoPad = try a.string("auto_pad", default: "NOTSET")
+        let size = [input.dims[2], input.dims[3]], s = [stride.0, stride.1], d = [dilation.0, dilation.1], k = [kernel.0, kernel.1]
+        let op = [outputPadding.0, outputPadding.1]
+        var target: [Int]? = try a.ints("output_shape").map { Array($0.suffix(2)) }
+        if target == nil && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") { target = [size[0] * s[0], size[1] * s[1]] }
+        if let target {
+            guard target.count == 2 else { throw ONNXIssue("\(owner): output_shape must give H and W") }
+            for axis in 0..<2 {
+                let total = max(0, s[axis] * (size[axis] - 1) + op[axis] + ((k[axis] - 1) * d[axis] + 1) - target[axis])
+                let lower = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
+                pads[axis] = lower
+                pads[axis + 2] = total - lower
+            }
+            if input.followsFrame { dependsOnFrameSize = true }
+        } else if autoPad == "VALID" {
+            pads = [0, 0, 0, 0]
+        }
+        let layer = try ConvTranspose2d(weight: weight.tensor(Shape(weight.dims)), bias: bias.map { $0.tensor(Shape($0.count)) },
+                                        stride: stride, pads: (pads[0], pads[1], pads[2], pads[3]), outputPadding: outputPadding,
+                                        dilation: dilation, groups: groups)
+        try emit(node, layer, reading: input, info: NodeInfo(type: "ConvTranspose", parameters: weight.count + (bias?.count ?? 0),
+                                                             multiplyAdds: weight.count / max(1, stride.0 * stride.1)))
+    }
 
     /// `dims`' element count, refused past a bound (a corrupt or hostile file).
     func checkedCount(_ dims: [Int], owner: String) throws -> Int {
@@ -162,7 +242,7 @@ extension ONNXImporter {
     }
 
     /// Input 0 as a 2-D map `[N, C, H, W]` (or `[N, C, L]` as `[N, C, L, 1]`).
-    func spatialInput(_ node: ONNXNodeProto, owner: String) throws -> ONNXRuntimeTensor {
+    mutating func spatialInput(_ node: ONNXNodeProto, owner: String) throws -> ONNXRuntimeTensor {
         let input = try layerInput(node, 0, owner: owner)
         guard input.rank == 4 else {
             throw ONNXIssue("\(owner): an input of rank \(input.rank) (Convoy runs 2-D maps [N, C, H, W])")
@@ -209,8 +289,62 @@ extension ONNXImporter {
 
     // MARK: - Operators
 
+    /// Pad of H and W: kept pending until the convolution that reads it takes it as its own
+    /// padding (zeros added to its zero padding; reflect and edge as its border mode).
+    mutating func importPad(_ node: ONNXNodeProto, label: String, attributes a: ONNXAttributes, owner: String) throws {
+        guard case .runtime(var input)? = try value(node, 0, owner: owner), input.isLayerReadable, input.rank == 4 else {
+            throw ONNXIssue("\(owner): Convoy pads 2-D maps [N, C, H, W]")
+        }
+        // Pads, value and mode: attributes before opset 11 (`paddings` in opset 1), inputs from 11.
+        let pads: [Int]
+        let fill: Float
+        if opset < 11 {
+            pads = try a.ints("pads") ?? a.ints("paddings") ?? []
+            fill = try a.float("value", default: 0)
+        } else {
+            pads = try requiredConstant(node, 1, owner: owner, what: "pads").ints
+            fill = try constant(node, 2, owner: owner, what: "constant value")?.floats.first ?? 0
+            if try constant(node, 3, owner: owner, what: "axes") != nil {
+                throw ONNXIssue("\(owner): pads with axes (Convoy reads pads for all four axes)")
+            }
+        }
+        guard pads.count == 8, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 }) else {
+            throw ONNXIssue("\(owner): pads \(pads) (Convoy pads H and W by whole samples)")
+        }
+        let mode = try a.string("mode", default: "constant")
+        let border: BorderMode
+        switch mode {
+        case "constant": border = .zero
+        case "reflect": border = .reflect
+        case "edge": border = .replicate
+        default: throw ONNXIssue("\(owner): \(mode) padding\(mode == "constant" ? " with \(fill)" : "") (Convoy pads with zeros, reflect and edge)")
+        }
+        if pads.allSatisfy({ $0 == 0 }) {
+            fold(node, label: label, .runtime(input), how: "a pad by 0, nothing at inference")
+            return
+        }
+        input.dims[2] += pads[2] + pads[6]
+        input.dims[3] += pads[3] + pads[7]
+        input.pad = ONNXRuntimeTensor.PendingPad(top: pads[2], left: pads[3], bottom: pads[6], right: pads[7], border: border, value: fill,
+                                                 name: node.output.first ?? "pad")
+        fold(node, label: label, .runtime(input), how: "padding taken by the convolution after it")
+    }
+
     mutating func importConv(_ node: ONNXNodeProto, attributes a: ONNXAttributes, owner: String) throws {
-        let input = try spatialInput(node, owner: owner)
+        var input: ONNXRuntimeTensor
+        var pending: ONNXRuntimeTensor.PendingPad? = nil
+        if case .runtime(let padded)? = try value(node, 0, owner: owner), let pad = padded.pad, pad.value == 0,
+           pad.top == pad.bottom, pad.left == pad.right {
+            guard pad.top == pad.bottom, pad.left == pad.right else {
+                throw ONNXIssue("\(owner) reads uneven padding (top \(pad.top), left \(pad.left), bottom \(pad.bottom), right \(pad.right))")
+            }
+            pending = pad
+            input = padded
+            input.pad = nil
+            input.dims = input.storage.dims
+        } else {
+            input = try spatialInput(node, owner: owner)
+        }
         let weight = try requiredConstant(node, 1, owner: owner, what: "weight")
         guard weight.dims.count == 4 else {
             throw ONNXIssue("\(owner): a weight of rank \(weight.dims.count) (Convoy runs 2-D convolutions)")
@@ -225,10 +359,19 @@ extension ONNXImporter {
         let stride = try pair(a, "strides", default: 1, owner: owner)
         let dilation = try pair(a, "dilations", default: 1, owner: owner)
         let span = ((weight.dims[2] - 1) * dilation.0 + 1, (weight.dims[3] - 1) * dilation.1 + 1)
-        let pad = try padding(a, input: (input.dims[2], input.dims[3]), span: span, stride: stride, owner: owner)
+        var pad = try padding(a, input: (input.dims[2] + 2 * (pending?.top ?? 0), input.dims[3] + 2 * (pending?.left ?? 0)),
+                              span: span, stride: stride, owner: owner)
+        var border = BorderMode.zero
+        if let pending {
+            guard pending.border == .zero || pad == (0, 0) else {
+                throw ONNXIssue("\(owner) pads its input both by a \(pending.border) Pad and by zeros")
+            }
+            pad = (pad.y + pending.top, pad.x + pending.left)
+            border = pending.border
+        }
         let groups = try a.int("group", default: 1)
         let layer = try Conv2d(weight: weight.tensor(Shape(weight.dims)), bias: bias.map { $0.tensor(Shape($0.count)) },
-                               stride: stride, padding: pad, dilation: dilation, groups: groups)
+                               stride: stride, padding: pad, dilation: dilation, groups: groups, border: border)
         let macs = weight.dims.reduce(1, *)
         try emit(node, layer, reading: input, info: NodeInfo(type: "Conv", parameters: weight.count + (bias?.count ?? 0), multiplyAdds: macs))
     }
@@ -310,8 +453,30 @@ extension ONNXImporter {
             }
             return
         }
+        if inputs.count == 2, runtime.count == 2 {
+            let x = try layerInput(node, 0, owner: owner), y = try layerInput(node, 1, owner: owner)
+            // x * sigmoid(x) (SiLU, Swish) and x * hardsigmoid(x) (HardSwish, as exporters before
+            // opset 14 spell it) as one layer.
+            if node.opType == "Mul" {
+                for (a, b) in [(x, y), (y, x)] {
+                    guard let producer = nodes.first(where: { $0.name == b.node }), producer.inputs == [a.node],
+                          case .layer(let layer) = producer.operation else { continue }
+                    if layer is Sigmoid {
+                        try emit(node, SiLU(), reading: a, info: NodeInfo(type: "Mul (x·sigmoid x)", parameters: 0, multiplyAdds: 0))
+                        return
+                    }
+                    if let hard = layer as? HardSigmoid, abs(hard.alpha - Float(1) / 6) < 1e-6, hard.beta == 0.5 {
+                        try emit(node, HardSwish(), reading: a, info: NodeInfo(type: "Mul (x·hardsigmoid x)", parameters: 0, multiplyAdds: 0))
+                        return
+                    }
+                }
+            }
+            guard let operation = BinaryOperation(rawValue: node.opType) else { throw ONNXIssue("\(owner): unknown operation") }
+            try emitMerge(node, BroadcastBinary(operation), reading: [x, y], type: node.opType)
+            return
+        }
         guard inputs.count == 2, runtime.count == 1 else {
-            throw ONNXIssue("\(owner): \(node.opType) of two computed tensors (Convoy runs Add of equal shapes so far)")
+            throw ONNXIssue("\(owner): \(node.opType) of \(inputs.count) inputs")
         }
         let constantFirst: Bool
         let constant: ONNXConstant
@@ -319,8 +484,17 @@ extension ONNXImporter {
         else if case .constant(let c)? = inputs[1] { constant = c; constantFirst = false }
         else { preconditionFailure("one of two inputs is a constant") }
         let input = try layerInput(node, constantFirst ? 1 : 0, owner: owner)
-        guard let values = channelVector(constant, for: input) else {
-            throw ONNXIssue("\(owner): a constant of shape \(MessageText.dims(constant.dims)) against \(MessageText.dims(input.dims)) (Convoy takes one value or one per channel)")
+        guard let values = channelVector(constant, for: input), !(node.opType == "Div" && constantFirst) else {
+            // Any other constant that broadcasts onto the input: as a rank-4 tensor.
+            guard constant.dims.count <= input.rank, let broadcast = Self.broadcastDims(constant.dims, input.dims), broadcast == input.dims,
+                  let operation = BinaryOperation(rawValue: node.opType) else {
+                throw ONNXIssue("\(owner): a constant of shape \(MessageText.dims(constant.dims)) against \(MessageText.dims(input.dims))")
+            }
+            let padded = Array(repeating: 1, count: input.rank - constant.dims.count) + constant.dims
+            let shape = ONNXRuntimeTensor.layerShape(padded)!
+            try emit(node, try ConstantBinary(operation, constant: constant.tensor(shape), constantFirst: constantFirst), reading: input,
+                     info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0))
+            return
         }
         // A per-channel affine y = x * scale + shift, run as a batch norm with mean 0, variance 1
         // and epsilon 0 (so it folds into a convolution before it).
@@ -367,47 +541,64 @@ extension ONNXImporter {
                     throw ONNXIssue("\(owner): axes \(axes) (Convoy resizes all four axes as given)")
                 }
             }
+            if try a.int("antialias", default: 0) != 0 || a.int("exclude_outside", default: 0) != 0 {
+                throw ONNXIssue("\(owner): antialias or exclude_outside")
+            }
         }
-        let factor: (Int, Int)
+        let target: ResizeTarget
+        var factor: (Int, Int)? = nil
         if let sizes {
-            guard sizes.count == 4, sizes[0] == input.dims[0] || sizes[0] == 1, sizes[1] == input.dims[1],
-                  sizes[2] % input.dims[2] == 0, sizes[3] % input.dims[3] == 0 else {
-                throw ONNXIssue("\(owner): sizes \(sizes) for \(MessageText.dims(input.dims)) are not whole multiples of the spatial axes")
+            guard sizes.count == 4, sizes[0] == input.dims[0] || sizes[0] == 1, sizes[1] == input.dims[1] else {
+                throw ONNXIssue("\(owner): sizes \(sizes) for \(MessageText.dims(input.dims)) (Convoy resizes H and W)")
             }
-            factor = (sizes[2] / input.dims[2], sizes[3] / input.dims[3])
+            target = .sizes(height: sizes[2], width: sizes[3])
+            if sizes[2] % input.dims[2] == 0, sizes[3] % input.dims[3] == 0 {
+                factor = (sizes[2] / input.dims[2], sizes[3] / input.dims[3])
+            }
         } else if let scales {
-            guard scales.count == 4, scales[0] == 1, scales[1] == 1,
-                  scales[2] >= 1, scales[3] >= 1, scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded() else {
-                throw ONNXIssue("\(owner): scales \(scales) (Convoy resizes H and W by whole factors so far)")
+            guard scales.count == 4, scales[0] == 1, scales[1] == 1, scales[2] > 0, scales[3] > 0 else {
+                throw ONNXIssue("\(owner): scales \(scales) (Convoy resizes H and W)")
             }
-            factor = (Int(scales[2]), Int(scales[3]))
+            target = .scales(y: scales[2], x: scales[3])
+            if scales[2] >= 1, scales[3] >= 1, scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded() {
+                factor = (Int(scales[2]), Int(scales[3]))
+            }
         } else {
             throw ONNXIssue("\(owner) has neither scales nor sizes")
         }
-        let layer: Upsample
-        switch mode {
-        case "nearest":
-            let exact = (coordinates == "asymmetric" && nearest == "floor")
-                || (["half_pixel", "pytorch_half_pixel"].contains(coordinates) && nearest.hasPrefix("round_prefer"))
-                || (coordinates == "tf_half_pixel_for_nn" && nearest == "floor")
-            guard exact else {
-                throw ONNXIssue("\(owner): nearest resizing with \(coordinates) coordinates and \(nearest) rounding (not a plain repeat)")
+        // Whole factors where the existing Upsample computes the same samples; Resize2d otherwise.
+        var layer: Layer? = nil
+        if let factor {
+            if factor == (1, 1) {
+                fold(node, label: label, .runtime(input), how: "a resize by 1, nothing at inference")
+                return
             }
-            layer = Upsample(scale: factor, mode: .nearest)
-        case "linear", "bilinear":
-            switch coordinates {
-            case "half_pixel", "pytorch_half_pixel": layer = Upsample(scale: factor, mode: .bilinear, alignCorners: false)
-            case "align_corners": layer = Upsample(scale: factor, mode: .bilinear, alignCorners: true)
-            default: throw ONNXIssue("\(owner): linear resizing with \(coordinates) coordinates (Convoy runs half_pixel and align_corners so far)")
+            switch mode {
+            case "nearest":
+                let exact = (coordinates == "asymmetric" && nearest == "floor")
+                    || (["half_pixel", "pytorch_half_pixel"].contains(coordinates) && nearest.hasPrefix("round_prefer"))
+                    || (coordinates == "tf_half_pixel_for_nn" && nearest == "floor")
+                if exact { layer = Upsample(scale: factor, mode: .nearest) }
+            case "linear", "bilinear":
+                if ["half_pixel", "pytorch_half_pixel"].contains(coordinates) { layer = Upsample(scale: factor, mode: .bilinear, alignCorners: false) }
+                if coordinates == "align_corners" { layer = Upsample(scale: factor, mode: .bilinear, alignCorners: true) }
+            default:
+                break
             }
-        default:
-            throw ONNXIssue("\(owner): \(mode) resizing (Convoy runs nearest and linear)")
         }
-        if factor == (1, 1) {
-            fold(node, label: label, .runtime(input), how: "a resize by 1, nothing at inference")
-            return
+        if layer == nil {
+            guard let resizeMode = ResizeMode(rawValue: mode == "bilinear" ? "linear" : mode) else {
+                throw ONNXIssue("\(owner): \(mode) resizing (Convoy runs nearest and linear)")
+            }
+            guard let coordinateMode = ResizeCoordinateMode(rawValue: coordinates) else {
+                throw ONNXIssue("\(owner): \(coordinates) coordinates")
+            }
+            guard let nearestMode = ResizeNearestMode(rawValue: nearest) else {
+                throw ONNXIssue("\(owner): nearest_mode \(nearest)")
+            }
+            layer = Resize2d(mode: resizeMode, coordinates: coordinateMode, nearest: nearestMode, target: target)
         }
-        try emit(node, layer, reading: input, info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0))
+        try emit(node, layer!, reading: input, info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0))
     }
 
     /// Gemm and MatMul with constant weights on `[N, K]`: a 1×1 convolution on `[N, K, 1, 1]`, or,
@@ -491,10 +682,18 @@ extension ONNXImporter {
                 try emit(node, try PixelShuffle(upscaleFactor: r), reading: ONNXRuntimeTensor(node: input.node, storage: input.storage,
                          dims: input.storage.dims, followsFrame: input.followsFrame), info: NodeInfo(type: "DepthToSpace", parameters: 0, multiplyAdds: 0))
                 return
-            case .depthToSpaceDCR, .channelShuffle:
-                break
+            case .depthToSpaceDCR(let r):
+                guard dims == [1, c / (r * r), h * r, w * r] else { break }
+                try emit(node, try DepthToSpace(blockSize: r, mode: .dcr), reading: ONNXRuntimeTensor(node: input.node, storage: input.storage,
+                         dims: input.storage.dims, followsFrame: input.followsFrame), info: NodeInfo(type: "DepthToSpace", parameters: 0, multiplyAdds: 0))
+                return
+            case .channelShuffle(let groups):
+                guard dims == [1, c, h, w] || dims == input.storage.dims else { break }
+                try emit(node, try ChannelShuffle(groups: groups), reading: ONNXRuntimeTensor(node: input.node, storage: input.storage,
+                         dims: input.storage.dims, followsFrame: input.followsFrame), info: NodeInfo(type: "ChannelShuffle", parameters: 0, multiplyAdds: 0))
+                return
             }
-            throw ONNXIssue("\(owner): a transposed view Convoy cannot run (DCR depth-to-space and channel shuffles come with newer layers)")
+            throw ONNXIssue("\(owner): a transposed view reshaped to \(MessageText.dims(dims)), which is no pixel or channel shuffle")
         }
         fold(node, label: label, .runtime(ONNXRuntimeTensor(node: input.node, storage: input.storage, dims: dims, followsFrame: input.followsFrame)),
              how: "a view, no data moves")

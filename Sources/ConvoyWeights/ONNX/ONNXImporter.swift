@@ -44,7 +44,8 @@ struct ONNXImporter {
         "Conv", "BatchNormalization", "Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "MaxPool", "AveragePool",
         "GlobalAveragePool", "Softmax", "Concat", "Add", "Sub", "Mul", "Div", "Sum", "Upsample", "Resize",
         "DepthToSpace", "Dropout", "Identity", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast",
-        "Slice", "ConstantOfShape", "Reshape", "Transpose", "Flatten", "Gemm", "MatMul", "Clip",
+        "Slice", "ConstantOfShape", "Reshape", "Transpose", "Flatten", "Gemm", "MatMul", "Clip", "Pad", "GlobalMaxPool",
+        "ReduceMean", "ReduceMax", "Elu", "HardSigmoid", "HardSwish", "SpaceToDepth", "LRN", "ConvTranspose",
     ]
 
     init(file: ONNXModelFile, height: Int, width: Int, inputNode: String) {
@@ -81,13 +82,17 @@ struct ONNXImporter {
     }
 
     /// The ONNX graph's outputs as run-time tensors, in order.
-    func outputs() throws -> [(name: String, tensor: ONNXRuntimeTensor)] {
+    mutating func outputs() throws -> [(name: String, tensor: ONNXRuntimeTensor)] {
         var result: [(name: String, tensor: ONNXRuntimeTensor)] = []
         for output in file.model.graph.output {
             switch values[output.name] {
-            case .runtime(let tensor)?:
+            case .runtime(let pending)?:
+                let tensor = try materializePad(output.name, pending)
                 guard tensor.shuffle == nil else {
                     throw ONNXIssue("the output \(MessageText.quote(output.name)) is a transposed view Convoy cannot write")
+                }
+                guard tensor.pad == nil else {
+                    throw ONNXIssue("the output \(MessageText.quote(output.name)) is a Pad (Convoy runs Pad before a convolution so far)")
                 }
                 result.append((output.name, tensor))
             case .constant?:
@@ -128,10 +133,22 @@ struct ONNXImporter {
         return constant
     }
 
-    /// Input `index` as a run-time tensor a layer can read.
-    func layerInput(_ node: ONNXNodeProto, _ index: Int, owner: String) throws -> ONNXRuntimeTensor {
+    /// Input `index` as a run-time tensor a layer can read: a pending Pad becomes a Pad2d node and
+    /// a flattened map a Flatten node here, once (the value then names the new node).
+    mutating func layerInput(_ node: ONNXNodeProto, _ index: Int, owner: String) throws -> ONNXRuntimeTensor {
         switch try value(node, index, owner: owner) {
-        case .runtime(let tensor)?:
+        case .runtime(var tensor)?:
+            tensor = try materializePad(node.input[index], tensor)
+            if !tensor.isLayerReadable, tensor.shuffle == nil, tensor.pad == nil, tensor.rank == 2,
+               tensor.dims[1] == tensor.storage.c * tensor.storage.h * tensor.storage.w {
+                let layer = Flatten()
+                let shape = try layer.validatedOutputShape(for: tensor.storage)
+                let name = uniqueName(node.input[index])
+                nodes.append(Graph.Node(name: name, operation: .layer(layer), inputs: [tensor.node]))
+                infos[name] = NodeInfo(type: "Flatten", parameters: 0, multiplyAdds: 0)
+                tensor = ONNXRuntimeTensor(node: name, storage: shape, dims: [1, shape.c], followsFrame: false)
+                values[node.input[index]] = .runtime(tensor)
+            }
             guard tensor.isLayerReadable else {
                 throw ONNXIssue("\(owner) reads \(MessageText.quote(node.input[index])) as \(MessageText.dims(tensor.dims)), a view of \(MessageText.dims(tensor.storage.dims)) that Convoy's layers cannot take")
             }
@@ -141,6 +158,20 @@ struct ONNXImporter {
         case nil:
             throw ONNXIssue("\(owner) lacks input \(index + 1)")
         }
+    }
+
+    /// A pending Pad as a Pad2d node (once: `valueName` then names it); other values as they are.
+    mutating func materializePad(_ valueName: String, _ tensor: ONNXRuntimeTensor) throws -> ONNXRuntimeTensor {
+        guard let pad = tensor.pad, tensor.shuffle == nil else { return tensor }
+        let mode: PadMode = pad.border == .reflect ? .reflect : pad.border == .replicate ? .edge : .constant(pad.value)
+        let layer = Pad2d(rows: (pad.top, pad.bottom), columns: (pad.left, pad.right), mode: mode)
+        let shape = try layer.validatedOutputShape(for: tensor.storage)
+        let name = uniqueName(pad.name)
+        nodes.append(Graph.Node(name: name, operation: .layer(layer), inputs: [tensor.node]))
+        infos[name] = NodeInfo(type: "Pad", parameters: 0, multiplyAdds: 0)
+        let padded = ONNXRuntimeTensor(node: name, storage: shape, dims: shape.dims, followsFrame: tensor.followsFrame)
+        values[valueName] = .runtime(padded)
+        return padded
     }
 
     // MARK: - Writing results

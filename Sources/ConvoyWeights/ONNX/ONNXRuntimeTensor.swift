@@ -30,6 +30,20 @@ struct ONNXRuntimeTensor {
     var followsFrame: Bool
     /// A transposed view waiting for its `Reshape`.
     var shuffle: Shuffle? = nil
+    /// An ONNX `Pad` of H and W waiting for the convolution that reads it (it becomes that
+    /// convolution's padding and border mode); `dims` already count it.
+    var pad: PendingPad? = nil
+
+    /// Padding of H and W an ONNX `Pad` asks for.
+    struct PendingPad: Equatable {
+        var top: Int, left: Int, bottom: Int, right: Int
+        /// `.zero` for constant (`value`), `.reflect`, `.replicate` (ONNX `edge`).
+        var border: BorderMode
+        /// The constant padding value.
+        var value: Float
+        /// The Pad's output, for the node that pads when no convolution takes it.
+        var name: String
+    }
 
     /// `dims` as the `[N, C, H, W]` layers see, or nil when the rank is above 4.
     static func layerShape(_ dims: [Int]) -> Shape? {
@@ -39,7 +53,7 @@ struct ONNXRuntimeTensor {
 
     /// Whether a layer can read the value as it is.
     var isLayerReadable: Bool {
-        shuffle == nil && Self.layerShape(dims) == storage
+        shuffle == nil && pad == nil && Self.layerShape(dims) == storage
     }
 
     /// The ONNX rank.

@@ -22,6 +22,10 @@ from onnx import TensorProto, helper, numpy_helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 rng = np.random.default_rng(13)
+# Start afresh: onnx appends to an external data file that is already there.
+for old in os.listdir(HERE):
+    if old.endswith((".onnx", ".pb", ".weights")):
+        os.remove(os.path.join(HERE, old))
 cases = []
 
 
@@ -188,6 +192,63 @@ save("flatten_matmul_fixed", [helper.make_node("MaxPool", ["image"], ["p"], kern
                               helper.make_node("Flatten", ["p"], ["f"]),
                               helper.make_node("MatMul", ["f", "m"], ["y"])],
      [init("m", weight(3 * 4 * 4, 6, scale=0.1))], [1, 3, 8, 8], ["y"], 13, input_dims=[1, 3, 8, 8], run_shape=[1, 3, 8, 8])
+
+# Pad before a convolution (zeros, reflect, edge; opset 7 attributes, 13 inputs) becomes its padding.
+save("pad_zero_conv_opset7", [helper.make_node("Pad", ["image"], ["p"], pads=[0, 0, 1, 2, 0, 0, 1, 2]),
+                              helper.make_node("Conv", ["p", "w"], ["y"], pads=[1, 1, 1, 1])], [init("w", weight(4, 3, 3, 3))], X, ["y"], 7)
+for mode in ["reflect", "edge"]:
+    save(f"pad_{mode}_conv", [helper.make_node("Pad", ["image", "pads"], ["p"], mode=mode),
+                              helper.make_node("Conv", ["p", "w", "b"], ["y"])],
+         [init("pads", np.array([0, 0, 2, 1, 0, 0, 2, 1], np.int64)), init("w", weight(4, 3, 5, 3)), init("b", weight(4))], X, ["y"], 13)
+# Global max pool, and ReduceMean/ReduceMax over H and W (keepdims 1 and 0).
+save("global_pools", [helper.make_node("GlobalMaxPool", ["image"], ["gmax"]),
+                      helper.make_node("ReduceMean", ["image"], ["mean"], axes=[2, 3], keepdims=1),
+                      helper.make_node("ReduceMax", ["image"], ["rmax"], axes=[-1, -2], keepdims=0),
+                      helper.make_node("Concat", ["gmax", "mean"], ["y"], axis=1)], [], X, ["y", "rmax"], 13)
+
+# Activations of newer layers; the patterns exporters spell out (x·sigmoid x, x·hardsigmoid x).
+save("activations_more", [helper.make_node("Sub", ["image", "half"], ["x"]),
+                          helper.make_node("Elu", ["x"], ["e"], alpha=0.7),
+                          helper.make_node("HardSigmoid", ["x"], ["hs"], alpha=0.3, beta=0.4),
+                          helper.make_node("HardSwish", ["x"], ["hw"]),
+                          helper.make_node("Clip", ["x", "zero", "six"], ["r6"]),
+                          helper.make_node("Sigmoid", ["x"], ["sg"]), helper.make_node("Mul", ["x", "sg"], ["silu"]),
+                          helper.make_node("HardSigmoid", ["x"], ["h6"], alpha=1 / 6), helper.make_node("Mul", ["h6", "x"], ["hswish"]),
+                          helper.make_node("Div", ["two", "image"], ["inv"]),
+                          helper.make_node("Concat", ["e", "hs", "hw", "r6", "silu", "hswish", "inv"], ["y"], axis=1)],
+     [init("half", np.array(0.5, np.float32)), init("zero", np.array(0.0, np.float32)), init("six", np.array(0.25, np.float32)),
+      init("two", np.array(2.0, np.float32))], X, ["y"], 14)
+# Squeeze-and-excite: global pool, 1×1 convolutions, sigmoid, a [N, C, 1, 1] scale of the map.
+save("squeeze_excite", [helper.make_node("GlobalAveragePool", ["image"], ["g"]),
+                        helper.make_node("Conv", ["g", "w1", "b1"], ["s1"]), helper.make_node("Relu", ["s1"], ["r"]),
+                        helper.make_node("Conv", ["r", "w2", "b2"], ["s2"]), helper.make_node("Sigmoid", ["s2"], ["gate"]),
+                        helper.make_node("Mul", ["image", "gate"], ["scaled"]),
+                        helper.make_node("Sub", ["scaled", "image"], ["y"])],
+     [init("w1", weight(2, 3, 1, 1)), init("b1", weight(2)), init("w2", weight(3, 2, 1, 1)), init("b2", weight(3))], X, ["y"], 13)
+# Pads no convolution takes (constant 0.5, reflect), DepthToSpace DCR, SpaceToDepth, a channel shuffle.
+save("pad_alone", [helper.make_node("Pad", ["image", "pads", "value"], ["a"], mode="constant"),
+                   helper.make_node("Pad", ["image", "pads"], ["b"], mode="reflect"),
+                   helper.make_node("Concat", ["a", "b"], ["y"], axis=1)],
+     [init("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64)), init("value", np.array(0.5, np.float32))], X, ["y"], 13)
+save("rearrange", [helper.make_node("DepthToSpace", ["image"], ["d"], blocksize=2, mode="DCR"),
+                   helper.make_node("SpaceToDepth", ["d"], ["s"], blocksize=2),
+                   helper.make_node("Reshape", ["s", "g"], ["a"]), helper.make_node("Transpose", ["a"], ["t"], perm=[0, 2, 1, 3, 4]),
+                   helper.make_node("Reshape", ["t", "back"], ["y"])],
+     [init("g", np.array([0, 2, 4, 5, 4], np.int64)), init("back", np.array([0, 8, 5, 4], np.int64))], [2, 8, 5, 4], ["y"], 13)
+# Resizing Upsample cannot: linear asymmetric (Upsample 9), a fractional scale, cubic refused elsewhere.
+save("upsample_linear_opset9", [helper.make_node("Upsample", ["image", "s"], ["y"], mode="linear")],
+     [init("s", np.array([1, 1, 2, 2], np.float32))], X, ["y"], 9)
+save("resize_fractional", [helper.make_node("Resize", ["image", "", "s"], ["y"], mode="linear", coordinate_transformation_mode="half_pixel")],
+     [init("s", np.array([1, 1, 1.5, 0.75], np.float32))], X, ["y"], 13)
+# LRN, ConvTranspose (pads, output_padding, groups, and output_shape), a flattened map as an output.
+save("lrn", [helper.make_node("LRN", ["image"], ["y"], size=3, alpha=0.01, beta=0.75, bias=1.5)], [], X, ["y"], 13)
+save("conv_transpose", [helper.make_node("ConvTranspose", ["image", "w", "b"], ["y"], strides=[2, 2], pads=[1, 0, 1, 1],
+                                         output_padding=[1, 0], group=3)],
+     [init("w", weight(3, 2, 3, 3)), init("b", weight(6))], X, ["y"], 13)
+save("conv_transpose_output_shape", [helper.make_node("ConvTranspose", ["image", "w"], ["y"], strides=[2, 2], output_shape=[18, 16])],
+     [init("w", weight(3, 4, 3, 3))], X, ["y"], 11)
+save("flatten_output", [helper.make_node("MaxPool", ["image"], ["p"], kernel_shape=[3, 3], strides=[3, 3]),
+                        helper.make_node("Flatten", ["p"], ["y"]), helper.make_node("Relu", ["y"], ["z"])], [], X, ["y", "z"], 13)
 
 # The benchmarks' network (Samples/Models/tiny-features.yaml), weights from its safetensors file.
 def read_safetensors(path):
