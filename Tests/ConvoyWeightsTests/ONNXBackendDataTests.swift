@@ -16,7 +16,10 @@ final class ONNXBackendDataTests: XCTestCase {
         "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided", "test_BatchNorm2d_eval",
         "test_BatchNorm2d_momentum_eval", "test_MaxPool2d", "test_AvgPool2d", "test_AvgPool2d_stride", "test_PReLU_2d",
         "test_PReLU_2d_multiparam", "test_PixelShuffle", "test_ReLU", "test_Sigmoid", "test_Tanh", "test_Softmax",
-        "test_softmax_lastdim", "test_Linear", "test_Linear_no_bias", "test_operator_conv",
+        "test_softmax_lastdim", "test_Linear", "test_Linear_no_bias", "test_operator_conv", "test_ConvTranspose2d",
+        "test_ConvTranspose2d_no_bias", "test_ConstantPad2d", "test_ReflectionPad2d", "test_ReplicationPad2d", "test_ZeroPad2d",
+        "test_LeakyReLU_with_negval", "test_operator_clip", "test_operator_convtranspose", "test_operator_flatten",
+        "test_operator_pad",
     ]
 
     private static func dataFolder() -> String? {
