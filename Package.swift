@@ -2,13 +2,13 @@
 import PackageDescription
 
 // Convoy: video filtering with convolutions computed as deep-learning frameworks compute them.
-// Module arrows point one way: CLI -> Pipeline -> (Media, Weights, Filters) -> NN -> Tensor -> CDNNL;
-// only Media sees FFmpeg. Every target lists each module it imports.
+// Module arrows point one way: CLI -> (Features, Training) -> Pipeline -> (Media, Weights, Filters) -> NN
+// -> Tensor -> CDNNL; only Media sees FFmpeg. Every target lists each module it imports.
 let package = Package(
     name: "Convoy",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "Convoy", targets: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles"]),
+        .library(name: "Convoy", targets: ["ConvoyFeatures", "ConvoyTraining", "ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles"]),
         .executable(name: "convoy", targets: ["ConvoyCLI"]),
         .executable(name: "edge-energy", targets: ["EdgeEnergy"]),
         .executable(name: "convoy-bench", targets: ["ConvoyBench"]),
@@ -42,9 +42,19 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"]
         ),
+        .target(
+            name: "ConvoyFeatures",
+            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyNN", "ConvoyTensor", "ConvoyFiles"],
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "ConvoyTraining",
+            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyNN", "ConvoyTensor"],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "ConvoyCLI",
-            dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
+            dependencies: ["ConvoyFeatures", "ConvoyTraining", "ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
@@ -65,6 +75,8 @@ let package = Package(
             name: "ConvoyPipelineTests",
             dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]
         ),
+        .testTarget(name: "ConvoyFeaturesTests", dependencies: ["ConvoyFeatures", "ConvoyPipeline", "ConvoyWeights", "ConvoyNN", "ConvoyTensor"]),
+        .testTarget(name: "ConvoyTrainingTests", dependencies: ["ConvoyTraining", "ConvoyPipeline", "ConvoyMedia", "ConvoyTensor"]),
         .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyFeatures
 import ConvoyPipeline
 import Foundation
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvoyMedia
 import ConvoyNN
 import ConvoyPipeline
+import ConvoyTraining
 import Foundation
 
 /// `convoy train`: learns a model's weights from pairs of (input, target) frames.

@@ -3,8 +3,8 @@ import Foundation
 
 /// A video decoded ahead on a thread of its own, frame by frame: the shared `VideoSource` feeding a
 /// small bounded queue, so at most `depth` frames wait in memory.
-final class DecodedVideo {
-    let name: String
+package final class DecodedVideo {
+    package let name: String
     private let source: VideoSource
     private let feed: FrameFeed
 
@@ -12,7 +12,7 @@ final class DecodedVideo {
     /// stream's display matrix says unless `autorotate` is off.
     ///
     /// - Throws: `ConvoyError` naming the file when it is missing or not a video.
-    init(_ name: String, space: FilterSpace, threads: Int, depth: Int = 4, autorotate: Bool = true) throws {
+    package init(_ name: String, space: FilterSpace, threads: Int, depth: Int = 4, autorotate: Bool = true) throws {
         self.name = name
         source = try VideoSource(input: name, space: space, threads: threads, autorotate: autorotate)
         feed = FrameFeed(source: source, depth: depth)
@@ -20,18 +20,18 @@ final class DecodedVideo {
 
     deinit { feed.stop() }
 
-    var width: Int { source.width }
-    var height: Int { source.height }
+    package var width: Int { source.width }
+    package var height: Int { source.height }
 
     /// An empty image in the working format, to size buffers the frames will fill.
-    func makeImage() -> PlanarImage { source.makeImage() }
+    package func makeImage() -> PlanarImage { source.makeImage() }
 
     /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
     /// timestamps may be and still name the same moment.
-    var timeTolerance: Double { source.reader.timeTolerance }
+    package var timeTolerance: Double { source.reader.timeTolerance }
 
     /// The next frame and its time in seconds, or nil at the end.
-    func next() throws -> (image: PlanarImage, seconds: Double)? {
+    package func next() throws -> (image: PlanarImage, seconds: Double)? {
         let image = feed.queue.pop()
         if let error = feed.failure.error { throw MediaErrors.input(error, name: name) }
         guard let image else { return nil }
@@ -39,7 +39,7 @@ final class DecodedVideo {
     }
 
     /// Decodes the rest and returns how many frames it held.
-    func countRemaining() throws -> Int {
+    package func countRemaining() throws -> Int {
         var count = 0
         while try next() != nil { count += 1 }
         return count

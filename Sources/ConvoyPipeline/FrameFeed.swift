@@ -5,17 +5,17 @@ import Foundation
 /// pictures into a bounded queue (and waiting while it is full). The first error any stage records
 /// in `failure` cancels that queue and every queue in `downstream`, so all stages end; `finish()`
 /// waits for them and gives that error, or says that the source gave no frame at all.
-final class FrameFeed {
-    let source: FrameSource
+package final class FrameFeed {
+    package let source: FrameSource
     /// The pictures, in order; closed at the end of the input.
-    let queue: BoundedQueue<PlanarImage>
-    let failure: StageFailure
-    let counts: StageCounters
+    package let queue: BoundedQueue<PlanarImage>
+    package let failure: StageFailure
+    package let counts: StageCounters
     private let stages = DispatchGroup()
 
     /// Starts `source` into a queue of `depth` pictures, keeping every `every`-th; packets of other
     /// streams go to `copyPacket`.
-    init(source: FrameSource, depth: Int, every: Int = 1, counts: StageCounters = StageCounters(),
+    package init(source: FrameSource, depth: Int, every: Int = 1, counts: StageCounters = StageCounters(),
          downstream: [BoundedQueue<PlanarImage>] = [], copyPacket: ((Packet) throws -> Void)? = nil) {
         let queue = BoundedQueue<PlanarImage>(depth: depth)
         let failure = StageFailure {
@@ -32,14 +32,14 @@ final class FrameFeed {
     }
 
     /// Runs `body` as another stage, on a thread named `name`; what it throws is recorded.
-    func start(_ name: String, _ body: @escaping () throws -> Void) {
+    package func start(_ name: String, _ body: @escaping () throws -> Void) {
         let failure = self.failure
         Stage.start(name, group: stages) { failure.run(body) }
     }
 
     /// Waits for every stage, then returns the first error, or one naming the input when it gave
     /// no frame at all; nil when the run went well.
-    func finish() -> Error? {
+    package func finish() -> Error? {
         stages.wait()
         if failure.error == nil, counts.framesDecoded == 0 {
             failure.record(ConvoyError("\(source.name): no video frame could be decoded.", exitCode: ConvoyError.dataError))
@@ -48,7 +48,7 @@ final class FrameFeed {
     }
 
     /// Stops the source and waits for its thread (for readers dropped before the end).
-    func stop() {
+    package func stop() {
         queue.cancel()
         stages.wait()
     }

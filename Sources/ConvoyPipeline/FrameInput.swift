@@ -33,7 +33,7 @@ public struct FrameInput: Equatable, Sendable {
     /// the first damaged packet or frame is an error.
     ///
     /// - Throws: `ConvoyError` naming the input when it is missing or not a video.
-    func open(space: FilterSpace, threads: Int, autorotate: Bool = true, strict: Bool = false) throws -> FrameSource {
+    package func open(space: FilterSpace, threads: Int, autorotate: Bool = true, strict: Bool = false) throws -> FrameSource {
         if let generated { return SyntheticSource(generated, space: space) }
         if raw == nil, name != "-", PictureFolder.isFolder(name) {
             return try PictureFolderSource(folder: name, space: space, threads: threads, strict: strict)

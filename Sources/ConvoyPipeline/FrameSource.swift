@@ -5,7 +5,7 @@ import ConvoyMedia
 /// (`PictureFolderSource`) or generated frames (`SyntheticSource`). Every
 /// runner takes its pictures from one, through `FrameFeed`, so every command reads every kind of
 /// input.
-protocol FrameSource: AnyObject {
+package protocol FrameSource: AnyObject {
     /// The input's name, for messages.
     var name: String { get }
     /// The size of the pictures it gives (after any turn).

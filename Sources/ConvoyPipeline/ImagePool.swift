@@ -9,7 +9,7 @@ import Foundation
 /// growing, fragmented heap. A pool keeps at most `capacity` idle images; an image that comes
 /// back when the pool is full, or with another layout, is simply freed. Safe to use from several
 /// threads.
-final class ImagePool {
+package final class ImagePool {
     private let lock = NSLock()
     private var idle: [PlanarImage] = []
     private let capacity: Int
@@ -18,7 +18,7 @@ final class ImagePool {
     private let pixelFormat: WorkingFormat.Format
 
     /// A pool of images made by `make` (all with one layout), keeping up to `capacity` idle.
-    init(capacity: Int, make: @escaping () -> PlanarImage) {
+    package init(capacity: Int, make: @escaping () -> PlanarImage) {
         self.capacity = capacity
         self.make = make
         let first = make()
@@ -29,7 +29,7 @@ final class ImagePool {
 
     /// An image of the pool's layout: an idle one when there is one, else a new one. Its samples
     /// and stamps are whatever it last held.
-    func take() -> PlanarImage {
+    package func take() -> PlanarImage {
         lock.lock()
         let image = idle.popLast()
         lock.unlock()
@@ -37,7 +37,7 @@ final class ImagePool {
     }
 
     /// Hands `image` back once nothing reads it any more.
-    func recycle(_ image: PlanarImage) {
+    package func recycle(_ image: PlanarImage) {
         lock.lock()
         defer { lock.unlock() }
         guard idle.count < capacity, image.planes == planes, image.pixelFormat == pixelFormat else { return }

@@ -3,8 +3,8 @@ import ConvoyMedia
 import Foundation
 
 /// Turns errors from opening media into one-line, exit-coded `ConvoyError`s that name the file.
-enum MediaErrors {
-    static func input(_ error: Error, name: String) -> Error {
+package enum MediaErrors {
+    package static func input(_ error: Error, name: String) -> Error {
         if error is ConvoyError { return error }
         if let error = error as? FFmpegError {
             if error.isMissingFile {
@@ -21,7 +21,7 @@ enum MediaErrors {
         return error
     }
 
-    static func output(_ error: Error, name: String) -> Error {
+    package static func output(_ error: Error, name: String) -> Error {
         if error is ConvoyError { return error }
         if let error = error as? FileError { return ConvoyError(error) }
         if let error = error as? MediaError {

@@ -2,8 +2,8 @@ import Foundation
 
 /// Checks made before any byte is written: never write over the input, and never replace an
 /// existing output unless asked to.
-enum OutputGuard {
-    static func check(output: String, input: String, overwrite: Bool) throws {
+package enum OutputGuard {
+    package static func check(output: String, input: String, overwrite: Bool) throws {
         guard output != "-" else { return }
         var outputInfo = stat()
         guard stat(output, &outputInfo) == 0 else { return }

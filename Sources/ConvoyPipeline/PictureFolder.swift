@@ -5,7 +5,7 @@ import Foundation
 /// `convoy train` reads folders) or an image sequence pattern (`img%03d.png`: the numbered files
 /// that exist from the first of `startNumber` (default 0) and the four after it that exists, as
 /// ffmpeg's image2 demuxer looks for it).
-enum PictureFolder {
+package enum PictureFolder {
     /// True when `name` is an existing folder.
     static func isFolder(_ name: String) -> Bool {
         var isDirectory: ObjCBool = false
@@ -15,7 +15,7 @@ enum PictureFolder {
     /// The folder's visible regular files, sorted by name.
     ///
     /// - Throws: `ConvoyError` (exit 66) when the folder cannot be listed or holds no file.
-    static func list(_ folder: String) throws -> [String] {
+    package static func list(_ folder: String) throws -> [String] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)

@@ -87,7 +87,7 @@ public final class ProgressReporter {
     }
 
     /// `HH:MM:SS` with `fraction` decimals of seconds.
-    static func clock(_ seconds: Double, fraction: Int) -> String {
+    package static func clock(_ seconds: Double, fraction: Int) -> String {
         let whole = max(0, seconds)
         let hours = Int(whole / 3600)
         let minutes = Int(whole.truncatingRemainder(dividingBy: 3600) / 60)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The first error any pipeline stage hit; recording it stops every stage.
-final class StageFailure {
+package final class StageFailure {
     private let lock = NSLock()
     private var stored: Error?
     private let onFailure: () -> Void
@@ -11,13 +11,13 @@ final class StageFailure {
         self.onFailure = onFailure
     }
 
-    var error: Error? {
+    package var error: Error? {
         lock.lock()
         defer { lock.unlock() }
         return stored
     }
 
-    func record(_ error: Error) {
+    package func record(_ error: Error) {
         lock.lock()
         let first = stored == nil
         if first { stored = error }
@@ -26,7 +26,7 @@ final class StageFailure {
     }
 
     /// Runs `body`, recording what it throws.
-    func run(_ body: () throws -> Void) {
+    package func run(_ body: () throws -> Void) {
         do { try body() } catch { record(error) }
     }
 }

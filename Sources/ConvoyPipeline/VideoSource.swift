@@ -7,27 +7,27 @@ import Foundation
 ///
 /// As ffmpeg does, a damaged packet is counted and skipped, and a read error ends the input: what
 /// decoded before it is still processed.
-final class VideoSource: FrameSource {
-    let reader: VideoReader
+package final class VideoSource: FrameSource {
+    package let reader: VideoReader
     /// For an image sequence pattern (`img%03d.png`): its files by picture index, else empty.
-    let sourcePaths: [String]
-    let workingFormat: WorkingFormat.Format
+    package let sourcePaths: [String]
+    package let workingFormat: WorkingFormat.Format
     /// Make the first damaged packet or frame an error instead of skipping or concealing it.
-    var strict = false
+    package var strict = false
     /// Where decoded pictures' images come from, when the consumer hands them back.
-    var pool: ImagePool?
+    package var pool: ImagePool?
 
     /// How each decoded picture is turned before it is queued: the stream's display matrix as
     /// ffmpeg's autorotate reads it, or upright with `autorotate` off.
-    let orientation: Orientation
+    package let orientation: Orientation
     /// The display matrix the output should carry: the source's when it is not applied here
     /// (`autorotate` off), nil otherwise.
-    let passedDisplayMatrix: [Int32]?
+    package let passedDisplayMatrix: [Int32]?
 
     /// Opens `name` and its video decoder (`raw`: headerless frames of that format); frames will
     /// be converted for `space` and, with `autorotate`, turned upright as the stream's display
     /// matrix says (as ffmpeg does by default). `startNumber` is an image sequence's first number.
-    init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil, autorotate: Bool = true,
+    package init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil, autorotate: Bool = true,
          startNumber: Int? = nil) throws {
         do {
             reader = try VideoReader(name, raw: raw, startNumber: startNumber, threads: threads)
@@ -51,36 +51,36 @@ final class VideoSource: FrameSource {
     }
 
     /// The input, for its name, streams and metadata.
-    var input: InputFile { reader.input }
-    var container: InputFile? { reader.input }
-    var name: String { reader.name }
-    var duration: Double? { reader.duration }
-    var declaredFrameCount: Int { reader.input.video.declaredFrameCount }
-    var sourcePixelFormat: WorkingFormat.Format { reader.pixelFormat }
-    var color: ColorProperties { reader.color }
+    package var input: InputFile { reader.input }
+    package var container: InputFile? { reader.input }
+    package var name: String { reader.name }
+    package var duration: Double? { reader.duration }
+    package var declaredFrameCount: Int { reader.input.video.declaredFrameCount }
+    package var sourcePixelFormat: WorkingFormat.Format { reader.pixelFormat }
+    package var color: ColorProperties { reader.color }
 
-    func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
+    package func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
 
     /// A size every picture is scaled to after the turn (a model with a fixed input size), or nil.
-    var scaledSize: (width: Int, height: Int)?
+    package var scaledSize: (width: Int, height: Int)?
 
     /// The width of the queued pictures (after the turn and any scaling).
-    var width: Int { scaledSize?.width ?? orientation.size(width: reader.width, height: reader.height).width }
+    package var width: Int { scaledSize?.width ?? orientation.size(width: reader.width, height: reader.height).width }
     /// The height of the queued pictures (after the turn and any scaling).
-    var height: Int { scaledSize?.height ?? orientation.size(width: reader.width, height: reader.height).height }
+    package var height: Int { scaledSize?.height ?? orientation.size(width: reader.width, height: reader.height).height }
 
     /// A blank image in the working format: the plane layout every decoded frame has.
-    func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
+    package func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
 
     /// What an encoder of `width`×`height` pictures made from the queued ones should be told
     /// (`keepingDepth`: a deep source's pixel format too, so the output stays deep).
-    func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
+    package func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
         reader.picture(width: width, height: height, orientation: orientation, keepingDepth: keepingDepth)
     }
 
     /// Decodes to the end (or until `queue` is cancelled), keeping every `every`-th frame, then
     /// closes the queue.
-    func run(into queue: BoundedQueue<PlanarImage>, every: Int = 1, counts: StageCounters,
+    package func run(into queue: BoundedQueue<PlanarImage>, every: Int = 1, counts: StageCounters,
              copyPacket: ((Packet) throws -> Void)? = nil) throws {
         defer { queue.close() }
         let scaler = Scaler(color: reader.color)

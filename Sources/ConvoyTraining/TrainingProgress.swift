@@ -1,3 +1,4 @@
+import ConvoyPipeline
 import Foundation
 
 /// Writes a training run's progress to standard error in the chosen `ProgressMode`, at most once a

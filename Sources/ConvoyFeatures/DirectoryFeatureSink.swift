@@ -1,4 +1,5 @@
 import ConvoyFiles
+import ConvoyPipeline
 import Foundation
 
 /// A directory of per-frame `.npy` files, `OUTPUT_000123.npy` (the decoded frame's index), and

@@ -1,4 +1,4 @@
-import ConvoyPipeline
+import ConvoyTraining
 import XCTest
 
 /// The shuffle buffer and the sample generator behind the training order.

@@ -1,4 +1,5 @@
 import ConvoyNN
+import ConvoyPipeline
 import ConvoyTensor
 import ConvoyWeights
 import Foundation

@@ -1,4 +1,5 @@
 import ConvoyNN
+import ConvoyPipeline
 
 /// Everything `convoy train` was asked to do: which model learns from which pairs, how long, with
 /// which loss, optimizer and schedule, and where weights and checkpoints go.

@@ -1,5 +1,6 @@
 import ConvoyMedia
 import ConvoyNN
+import ConvoyPipeline
 import ConvoyTensor
 import ConvoyWeights
 import Foundation

@@ -1,3 +1,4 @@
+import ConvoyPipeline
 import Foundation
 
 /// Pairs the frames of two videos one by one, in decoding order, checking that each pair shows the

@@ -1,4 +1,5 @@
 import ConvoyNN
+import ConvoyPipeline
 import ConvoyWeights
 
 /// Everything one `convoy features` run needs.

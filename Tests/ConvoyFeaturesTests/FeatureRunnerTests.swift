@@ -1,3 +1,4 @@
+import ConvoyFeatures
 import ConvoyNN
 import ConvoyPipeline
 import ConvoyTensor

@@ -1,6 +1,7 @@
 import ConvoyMedia
 import ConvoyPipeline
 import ConvoyTensor
+import ConvoyTraining
 import Foundation
 import XCTest
 

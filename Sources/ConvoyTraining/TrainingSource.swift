@@ -1,3 +1,4 @@
+import ConvoyPipeline
 import Foundation
 
 /// Where training pairs come from: two videos paired frame by frame, or two folders of images

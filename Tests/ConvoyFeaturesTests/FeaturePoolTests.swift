@@ -1,4 +1,4 @@
-import ConvoyPipeline
+import ConvoyFeatures
 import ConvoyTensor
 import XCTest
 

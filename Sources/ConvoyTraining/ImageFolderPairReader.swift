@@ -1,4 +1,5 @@
 import ConvoyMedia
+import ConvoyPipeline
 import Foundation
 
 /// Pairs the images of two folders by name: `inputs/cat.jpg` goes with `targets/cat.png` (the

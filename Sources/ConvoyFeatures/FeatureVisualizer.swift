@@ -1,4 +1,5 @@
 import ConvoyMedia
+import ConvoyPipeline
 import ConvoyTensor
 import Foundation
 
