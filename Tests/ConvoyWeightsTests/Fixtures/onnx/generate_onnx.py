@@ -325,6 +325,38 @@ bad("external_missing", [helper.make_node("Conv", ["image", "w"], ["y"])], [init
 bad("external_escape", [helper.make_node("Conv", ["image", "w"], ["y"])], [init("w", weight(4, 3, 3, 3))],
     tweak=external("../onnx/bad_short.weights", 4 * 3 * 3 * 3 * 4))
 
+# Cases added later, here so that the seeded data of those above stays as it was.
+# A filter network with a fixed input size (3 channels in and out), for convoy filter and preview.
+save("conv_fixed", [helper.make_node("Conv", ["image", "w", "b"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("Sigmoid", ["c"], ["y"])],
+     [init("w", weight(3, 3, 3, 3)), init("b", weight(3))], [1, 3, 24, 32], ["y"], 13, input_dims=[1, 3, 24, 32])
+# HardSwish spelled out, x * clip(x + 3, 0, 6) / 6, as exporters write it: the division after the
+# product or before it, by 6 or as a product with 1/6, operands in either order; Clip's limits as
+# inputs (opset 13) and as attributes (opset 9).
+three, six, zero, sixth = (init(n, np.array(v, np.float32)) for n, v in [("three", 3), ("six", 6), ("zero", 0), ("sixth", 1 / 6)])
+hs = [helper.make_node("Conv", ["image", "w", "b"], ["x"], pads=[1, 1, 1, 1])]
+for k, (add, mul, scale) in enumerate([(["x", "three"], ["x", "c1"], ("Div", ["m1", "six"])),
+                                       (["three", "x"], ["c2", "x"], ("Mul", ["m2", "sixth"])),
+                                       (["x", "three"], None, ("Div", ["c3", "six"])),
+                                       (["x", "three"], None, ("Mul", ["sixth", "c4"]))], start=1):
+    hs += [helper.make_node("Add", add, [f"a{k}"]), helper.make_node("Clip", [f"a{k}", "zero", "six"], [f"c{k}"])]
+    if mul:
+        hs += [helper.make_node("Mul", mul, [f"m{k}"]), helper.make_node(scale[0], scale[1], [f"h{k}"])]
+    else:
+        hs += [helper.make_node(scale[0], scale[1], [f"g{k}"]), helper.make_node("Mul", ["x", f"g{k}"] if k == 3 else [f"g{k}", "x"], [f"h{k}"])]
+hs.append(helper.make_node("Concat", ["h1", "h2", "h3", "h4"], ["y"], axis=1))
+save("hardswish_spelled", hs, [init("w", weight(4, 3, 3, 3, scale=1.5)), init("b", weight(4)), three, six, zero, sixth], X, ["y"], 13)
+save("hardswish_spelled_opset9", [helper.make_node("Conv", ["image", "w"], ["x"], pads=[1, 1, 1, 1]),
+                                  helper.make_node("Add", ["x", "three"], ["a"]), helper.make_node("Clip", ["a"], ["c"], min=0.0, max=6.0),
+                                  helper.make_node("Mul", ["x", "c"], ["m"]), helper.make_node("Div", ["m", "six"], ["y"])],
+     [init("w", weight(4, 3, 3, 3, scale=1.5)), three, six], X, ["y"], 9)
+# Known operators used as Convoy cannot run them, beside an unknown one: all listed in one line.
+bad("unsupported_uses", [helper.make_node("Conv", ["image", "w"], ["c"], name="conv"),
+                         helper.make_node("MaxPool", ["c"], ["p1"], kernel_shape=[2, 2], dilations=[2, 2], name="pool1"),
+                         helper.make_node("MaxPool", ["c"], ["p2"], kernel_shape=[3, 3], dilations=[2, 2], name="pool2"),
+                         helper.make_node("Softmax", ["c"], ["s"], axis=2, name="soft"),
+                         helper.make_node("Erf", ["c"], ["e"], name="erf"),
+                         helper.make_node("Concat", ["p1", "p2", "s", "e"], ["y"], axis=1, name="join")], [init("w", weight(4, 3, 3, 3))])
+
 with open(os.path.join(HERE, "manifest.txt"), "w") as f:
     f.write("\n".join(cases) + "\n")
 print(f"{len(cases)} cases written to {HERE}")
