@@ -34,7 +34,7 @@ struct FilterOptions: ParsableArguments {
     func makeProcessor() throws -> FrameProcessor {
         if let path = model.path {
             let loaded = try model.load()
-            return try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: path)
+            return try ModelProcessor(model: loaded, name: path)
         }
         let chain: FilterChain
         do { chain = try FilterChain(specs: kernels, border: border) } catch let error as KernelSpecError {

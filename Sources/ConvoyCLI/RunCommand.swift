@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
             let processor: FrameProcessor
             if let model = spec.model {
                 let loaded = try ModelFiles.load(model, input: spec.modelInput)
-                processor = try ModelProcessor(graph: loaded.graph, inputChannels: loaded.inputChannels, name: model)
+                processor = try ModelProcessor(model: loaded, name: model)
             } else if let chain = spec.chain {
                 processor = KernelProcessor(chain: chain, space: spec.space, chroma: spec.chroma)
             } else {

@@ -24,10 +24,7 @@ public final class FeatureRunner {
                               exitCode: ConvoyError.dataError)
         }
         let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
-        if let fixed = job.model?.fixedInputSize, (fixed.x, fixed.y) != (source.width, source.height), let video = source as? VideoSource {
-            Log.info("\(job.model!.name) takes \(fixed.x)×\(fixed.y) frames: the \(source.width)×\(source.height) frames of \(job.input) are scaled to it.")
-            video.scaledSize = (fixed.x, fixed.y)
-        }
+        source.scale(for: job.model.flatMap { model in model.fixedInputSize.map { (model.name, $0.x, $0.y) } }, input: job.input)
         let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
         let frameShape = Shape(1, job.inputChannels, group.height, group.width)
         let model: LoadedModel?

@@ -20,6 +20,7 @@ public final class FilterRunner {
     public func run() throws -> RunSummary {
         let source = try job.source.open(space: job.processor.space, threads: job.threads ?? 0,
                                          autorotate: job.autorotate, strict: job.strict)
+        source.scale(for: job.processor.fixedInput, input: job.input)
         var image = ImageOutput.detect(target: job.output, format: job.format, folderExtension: job.imageFormat)
         if var found = image {
             found.startNumber = job.startNumber ?? 1

@@ -8,6 +8,9 @@ import ConvoyNN
 public protocol FrameProcessor: AnyObject {
     /// The planes decoded frames are converted to before they reach `process`.
     var space: FilterSpace { get }
+    /// The size every frame must be scaled to before `process`, and the model that needs it (a
+    /// network with a fixed input size, a 224×224 classifier); nil takes frames as they come.
+    var fixedInput: (model: String, width: Int, height: Int)? { get }
     /// The size of the pictures `process` returns for frames of `width`×`height`.
     func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int)
     /// Readies buffers and layers for frames laid out as `layout`, in batches of up to `batch`.
@@ -22,6 +25,9 @@ public protocol FrameProcessor: AnyObject {
 }
 
 extension FrameProcessor {
+    /// Frames as they come.
+    public var fixedInput: (model: String, width: Int, height: Int)? { nil }
+
     /// The whole batch: im2col + SGEMM runs one GEMM over all of it.
     public func framesPerCall(batch: Int, workers: Int) -> Int { batch }
 }

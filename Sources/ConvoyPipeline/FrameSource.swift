@@ -8,9 +8,12 @@ import ConvoyMedia
 package protocol FrameSource: AnyObject {
     /// The input's name, for messages.
     var name: String { get }
-    /// The size of the pictures it gives (after any turn).
+    /// The size of the pictures it gives (after any turn and any scaling).
     var width: Int { get }
     var height: Int { get }
+    /// A size every picture is scaled to before it is queued (a model with a fixed input size),
+    /// or nil to give them as they come. Set before `run`.
+    var scaledSize: (width: Int, height: Int)? { get set }
     /// The length of the input in seconds, when known (for progress).
     var duration: Double? { get }
     /// How many frames the input says it holds (0 when it does not say).
@@ -43,4 +46,14 @@ package protocol FrameSource: AnyObject {
     /// The files the pictures came from, by picture index, when the input is a folder or an image
     /// sequence (folder outputs and feature indexes name pictures after them); else empty.
     var sourcePaths: [String] { get }
+}
+
+extension FrameSource {
+    /// Scales every picture to the size `fixed` gives when the pictures have another size (a
+    /// model with a fixed input size), saying so once on stderr; nil changes nothing.
+    func scale(for fixed: (model: String, width: Int, height: Int)?, input: String) {
+        guard let fixed, (fixed.width, fixed.height) != (width, height) else { return }
+        Log.info("\(fixed.model) takes \(fixed.width)×\(fixed.height) frames: the \(width)×\(height) frames of \(input) are scaled to it.")
+        scaledSize = (fixed.width, fixed.height)
+    }
 }

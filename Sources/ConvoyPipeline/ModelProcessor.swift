@@ -9,26 +9,62 @@ import ConvoyWeights
 /// A network with 3 input channels sees RGB; one with 1 sees luma. The output may be larger or
 /// smaller than the input (an upsampling network); the encoder is sized to it.
 public final class ModelProcessor: FrameProcessor {
-    public let graph: Graph
+    /// The network as it runs for the frames of the last `outputSize` or `prepare`.
+    public private(set) var graph: Graph
     public let inputChannels: Int
     public let space: FilterSpace
+    /// The model file's name, for messages.
+    public let name: String
+    /// The loaded model, when the processor was made from one: its fixed input size, and its
+    /// graph for each frame size when the graph depends on it.
+    private let model: LoadedModel?
+    /// The frame size `graph` was built for, when the model's graph depends on it.
+    private var builtFor: (width: Int, height: Int)?
     /// Runs `graph` on groups of whole frames that fit `activationBudget`, in tiles only when one
     /// frame alone exceeds it.
-    private let forward: TiledForward
+    private var forward: TiledForward
     private var batcher: FrameBatcher?
     private var outputGroup: PlaneGroup?
     private var outputChannels = 0
 
     /// Checks that the network takes 3 or 1 channels.
-    public init(graph: Graph, inputChannels: Int, name: String) throws {
+    public convenience init(graph: Graph, inputChannels: Int, name: String) throws {
+        try self.init(graph: graph, inputChannels: inputChannels, name: name, model: nil)
+    }
+
+    /// A processor for a model loaded from `name`: frames are scaled to its fixed input size,
+    /// if it has one, and a graph whose folded shapes read the frame size is built for the
+    /// frames' (`LoadedModel.resolved`).
+    public convenience init(model: LoadedModel, name: String) throws {
+        try self.init(graph: model.graph, inputChannels: model.inputChannels, name: name, model: model)
+    }
+
+    private init(graph: Graph, inputChannels: Int, name: String, model: LoadedModel?) throws {
         guard inputChannels == 3 || inputChannels == 1 else {
             throw ConvoyError("\(name): the model takes \(inputChannels) input channels; a filter model takes 3 (RGB) or 1 (luma).",
                               exitCode: ConvoyError.dataError)
         }
         self.graph = graph
         self.inputChannels = inputChannels
+        self.name = name
+        self.model = model
         space = inputChannels == 3 ? .rgb : .luma
         forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph), warn: Log.warning)
+    }
+
+    public var fixedInput: (model: String, width: Int, height: Int)? {
+        model?.fixedInputSize.map { (name, $0.x, $0.y) }
+    }
+
+    /// Builds the graph for frames of `width`×`height` when the model's graph depends on the
+    /// frame size and was built for another.
+    private func build(width: Int, height: Int) throws {
+        guard let model, model.dependsOnFrameSize, builtFor.map({ $0 != (width, height) }) ?? true else { return }
+        let budget = forward.budgetBytes
+        graph = try model.resolved(height: height, width: width).graph
+        forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph), warn: Log.warning)
+        forward.budgetBytes = budget
+        builtFor = (width, height)
     }
 
     /// Batches whose activations would exceed this many bytes run in groups of whole frames, and a
@@ -43,6 +79,7 @@ public final class ModelProcessor: FrameProcessor {
     public var lastTileCount: Int { forward.lastTileCount }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
+        try build(width: width, height: height)
         let shape = try graph.outputShapes(for: Shape(1, inputChannels, height, width))[0]
         let allowed = inputChannels == 3 ? [1, 3] : [1]
         guard allowed.contains(shape.c) else {
@@ -54,6 +91,7 @@ public final class ModelProcessor: FrameProcessor {
 
     public func prepare(layout: [PlanarImage.Plane], batch: Int) throws {
         let group = PlaneGroup.groups(for: space, planes: layout)[0]
+        try build(width: group.width, height: group.height)
         batcher = FrameBatcher(group: group, capacity: batch)
         let shape = try graph.outputShapes(for: Shape(batch, inputChannels, group.height, group.width))[0]
         outputChannels = shape.c

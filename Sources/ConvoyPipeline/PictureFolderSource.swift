@@ -58,8 +58,9 @@ final class PictureFolderSource: FrameSource {
         workingFormat = space == .rgb ? WorkingFormat.rgb(for: source) : WorkingFormat.yuv(for: source)
     }
 
-    var width: Int { reader.width }
-    var height: Int { reader.height }
+    var scaledSize: (width: Int, height: Int)?
+    var width: Int { scaledSize?.width ?? reader.width }
+    var height: Int { scaledSize?.height ?? reader.height }
     var duration: Double? { nil }
     var declaredFrameCount: Int { sourcePaths.count }
     var container: InputFile? { nil }
@@ -115,12 +116,12 @@ final class PictureFolderSource: FrameSource {
             case .frame(let decoded):
                 guard !decoded.frame.isCorrupt else { return false }
                 let (width, height) = (decoded.frame.width, decoded.frame.height)
-                guard width == self.width, height == self.height else {
-                    throw ConvoyError("\(path): \(width)x\(height), where the folder's first picture is \(self.width)x\(self.height); the pictures of one run must share a size.",
+                guard width == self.reader.width, height == self.reader.height else {
+                    throw ConvoyError("\(path): \(width)x\(height), where the folder's first picture is \(self.reader.width)x\(self.reader.height); the pictures of one run must share a size.",
                                       exitCode: ConvoyError.dataError)
                 }
                 let image = self.pool?.take() ?? self.makeImage()
-                try scaler.convert(decoded.frame, into: image)
+                try scaler.convert(decoded.frame, into: image)  // scaled when `scaledSize` is set
                 picture = image
                 return false
             case .damagedPacket(let error, _):

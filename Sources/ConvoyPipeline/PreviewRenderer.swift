@@ -9,6 +9,7 @@ public enum PreviewRenderer {
         guard job.frames >= 1 else { throw ConvoyError("--frames must be at least 1.", exitCode: ConvoyError.usage) }
         try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
         let source = try job.source.open(space: job.processor.space, threads: 0, autorotate: job.autorotate)
+        source.scale(for: job.processor.fixedInput, input: job.input)
         let total = try frameCount(job.source, hint: source.declaredFrameCount)
         let wanted = Set((0..<job.frames).map { index in
             total <= 1 ? 0 : Int((Double(index) + 0.5) * Double(total) / Double(job.frames))

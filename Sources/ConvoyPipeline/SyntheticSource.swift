@@ -14,8 +14,9 @@ final class SyntheticSource: FrameSource {
     }
 
     var name: String { frames.description }
-    var width: Int { frames.width }
-    var height: Int { frames.height }
+    var scaledSize: (width: Int, height: Int)?
+    var width: Int { scaledSize?.width ?? frames.width }
+    var height: Int { scaledSize?.height ?? frames.height }
     var duration: Double? { Double(frames.count) / Double(frames.framesPerSecond) }
     var declaredFrameCount: Int { frames.count }
     var container: InputFile? { nil }
@@ -38,11 +39,19 @@ final class SyntheticSource: FrameSource {
         var seed: UInt64 = 0
         if case .noise(let given) = frames.pattern { seed = given }
         var random = SplitMix64(seed: seed)
+        // With `scaledSize`, frames are drawn at their own size into this one, then scaled.
+        let drawn = scaledSize == nil ? nil : PlanarImage(width: frames.width, height: frames.height, pixelFormat: workingFormat)
+        let scaler = Scaler(color: color)
         for index in 0..<frames.count {
             counts.framesDecoded += 1
             guard index % every == 0 else { continue }
             let image = pool?.take() ?? makeImage()
-            fill(image, frame: index, random: &random)
+            if let drawn {
+                fill(drawn, frame: index, random: &random)
+                try scaler.convert(drawn, into: image)
+            } else {
+                fill(image, frame: index, random: &random)
+            }
             image.timestamp = Int64(index)
             image.duration = 1
             image.index = index

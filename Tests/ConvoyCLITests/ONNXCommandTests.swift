@@ -46,6 +46,52 @@ final class ONNXCommandTests: ConvoyTestCase {
         XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
     }
 
+    func testFilterAndPreviewScaleFramesToAFixedInputSize() throws {
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
+        let model = fixture("conv_fixed.onnx")
+        let filtered = try convoySucceeds(["filter", input, "--model", model, "-o", path("out%03d.png")])
+        XCTAssertEqual(filtered.stderrLines.filter { $0.contains("takes 32×24 frames: the 64×48 frames") }.count, 1, filtered.stderrText)
+        let pictures = try rawFrames(path("out%03d.png"), pixelFormat: "gbrp")
+        XCTAssertEqual([pictures.width, pictures.height, pictures.frameCount], [32, 24, 3])
+        // The filter ran the network on the frames features scales: its pictures are the
+        // features' maps in 8 bits.
+        try convoySucceeds(["features", input, "--model", model, "-o", path("maps.npy")])
+        try Data(pictures.bytes).write(to: URL(fileURLWithPath: path("pictures.gbrp")))
+        let check = try python("""
+        import sys
+        import numpy as np
+        maps = np.load(sys.argv[1])
+        assert maps.shape == (3, 3, 24, 32), maps.shape
+        gbr = np.fromfile(sys.argv[2], np.uint8).reshape(3, 3, 24, 32).astype(np.int32)
+        rgb = gbr[:, [2, 0, 1]]
+        expected = np.clip(np.round(maps * 255), 0, 255).astype(np.int32)
+        assert np.abs(rgb - expected).max() <= 1, np.abs(rgb - expected).max()
+        assert rgb.std() > 1, rgb.std()
+        print('ok')
+        """, [path("maps.npy"), path("pictures.gbrp")])
+        XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
+
+        // The contact sheet shows the scaled frames (32×24 cells of 480×360) beside the network's.
+        let sheet = try convoySucceeds(["preview", input, "--model", model, "-o", path("sheet.png"), "--frames", "2"])
+        XCTAssertEqual(sheet.stderrLines.filter { $0.contains("are scaled to it") }.count, 1, sheet.stderrText)
+        let picture = try stream(path("sheet.png"), type: "video")
+        XCTAssertEqual(picture?["width"] as? Int, 2 * 480 + 3 * 8)
+        XCTAssertEqual(picture?["height"] as? Int, 2 * (360 + 8) + 8)
+
+        // A pipeline file's model, and a folder of pictures for features, are scaled the same way.
+        let pipeline = path("fixed.yaml")
+        try "model: \(model)\n".write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let run = try convoySucceeds(["run", pipeline, input, "-o", path("run.mp4")])
+        XCTAssertEqual(run.stderrLines.filter { $0.contains("are scaled to it") }.count, 1, run.stderrText)
+        XCTAssertEqual(try stream(path("run.mp4"), type: "video")?["width"] as? Int, 32)
+        try FileManager.default.createDirectory(atPath: path("photos"), withIntermediateDirectories: true)
+        try ffmpeg(["-i", input, "-frames:v", "2", path("photos/p%02d.png")])
+        let folder = try convoySucceeds(["features", path("photos"), "--model", model, "-o", path("photos.npy")])
+        XCTAssertEqual(folder.stderrLines.filter { $0.contains("are scaled to it") }.count, 1, folder.stderrText)
+        let shape = try python("import numpy as np, sys; print(np.load(sys.argv[1]).shape)", [path("photos.npy")])
+        XCTAssertEqual(shape.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "(2, 3, 24, 32)", shape.stderrText)
+    }
+
     func testModelCommandPrintsTheGraphAsRunAndWhatWasFolded() throws {
         let result = try convoySucceeds(["model", fixture("classifier_opset13.onnx"), "--size", "64x48", "--mean", "0.5", "--std", "0.25"])
         XCTAssertTrue(result.stdoutText.contains("Folded at load"), result.stdoutText)

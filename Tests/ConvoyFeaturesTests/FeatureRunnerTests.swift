@@ -65,4 +65,26 @@ final class FeatureRunnerTests: XCTestCase {
             }
         }
     }
+
+    func testGeneratedFramesAreScaledToAModelsFixedInputSize() throws {
+        // conv_fixed.onnx takes [1, 3, 24, 32]: the 20×12 frames are scaled to 32×24 first.
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ConvoyWeightsTests/Fixtures/onnx/conv_fixed.onnx").standardized.path
+        let model = try ONNXLoader.load(path: fixture)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-features-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("features.safetensors").path
+        var job = FeatureJob(input: "-", output: output, graph: model.graph, inputChannels: 3)
+        job.model = model
+        job.source = .synthetic(SyntheticFrames(width: width, height: height, count: count))
+        job.progress = .none
+        let summary = try FeatureRunner(job: job).run()
+        XCTAssertEqual(summary.framesWritten, count)
+        let features = try SafeTensorsFile(path: output).tensor(named: "y")
+        XCTAssertEqual(features.shape, Shape(count, 3, 24, 32))
+        // The gradient moves from frame to frame, so the maps differ.
+        let perFrame = 3 * 24 * 32
+        XCTAssertNotEqual(Array(features.array[0..<perFrame]), Array(features.array[perFrame..<(2 * perFrame)]))
+    }
 }
