@@ -50,6 +50,32 @@ final class ONNXFixtureTests: XCTestCase {
         XCTAssertEqual(tiny.parameterCount, yaml.parameterCount)
     }
 
+    func testSpelledOutHardSwishRunsAsOneLayer() throws {
+        // Four spellings of x * clip(x + 3, 0, 6) / 6 on one convolution: one HardSwish node each
+        // (testEveryFixtureMatchesOnnxruntime checks the values).
+        func isHardSwish(_ node: Graph.Node) -> Bool {
+            if case .layer(let layer) = node.operation { return layer is HardSwish }
+            return false
+        }
+        let model = try load("hardswish_spelled")
+        XCTAssertEqual(model.graph.nodes.map(\.name), ["x", "h1", "h2", "h3", "h4", "y"])
+        XCTAssertEqual(model.graph.nodes.filter(isHardSwish).map(\.inputs), Array(repeating: ["x"], count: 4))
+        let summary = try model.summary(inputHeight: 9, inputWidth: 8)
+        for part in ["a1", "c1", "m1", "a2", "c2", "m2", "a3", "c3", "g3", "a4", "c4", "g4"] {
+            let row = summary.split(separator: "\n").first { $0.hasPrefix(part + " ") }
+            XCTAssertTrue(row?.contains("(fused into h\(part.last!))") == true, "\(part): \(summary)")
+            XCTAssertTrue(model.layers.contains { $0.name == part }, part)
+        }
+        XCTAssertFalse(summary.contains("Not run"), summary)
+        // Clip's limits as attributes (opset 9).
+        let older = try load("hardswish_spelled_opset9")
+        XCTAssertEqual(older.graph.nodes.count, 2)
+        XCTAssertTrue(isHardSwish(older.graph.nodes[1]), "\(older.graph.nodes)")
+        // x * sigmoid(x) and x * hardsigmoid(x) as before: SiLU and HardSwish, the gates fused away.
+        let more = try load("activations_more")
+        XCTAssertFalse(more.graph.nodes.contains { $0.name == "sg" || $0.name == "h6" }, "\(more.graph.nodes.map(\.name))")
+    }
+
     func testSummaryShowsTheGraphAsRunAndWhatWasFolded() throws {
         let model = try load("classifier_opset13", frame: SpatialPair(y: 720, x: 1280))
         let summary = try model.summary(inputHeight: 720, inputWidth: 1280)

@@ -455,21 +455,11 @@ extension ONNXImporter {
         }
         if inputs.count == 2, runtime.count == 2 {
             let x = try layerInput(node, 0, owner: owner), y = try layerInput(node, 1, owner: owner)
-            // x * sigmoid(x) (SiLU, Swish) and x * hardsigmoid(x) (HardSwish, as exporters before
-            // opset 14 spell it) as one layer.
-            if node.opType == "Mul" {
-                for (a, b) in [(x, y), (y, x)] {
-                    guard let producer = nodes.first(where: { $0.name == b.node }), producer.inputs == [a.node],
-                          case .layer(let layer) = producer.operation else { continue }
-                    if layer is Sigmoid {
-                        try emit(node, SiLU(), reading: a, info: NodeInfo(type: "Mul (x·sigmoid x)", parameters: 0, multiplyAdds: 0))
-                        return
-                    }
-                    if let hard = layer as? HardSigmoid, abs(hard.alpha - Float(1) / 6) < 1e-6, hard.beta == 0.5 {
-                        try emit(node, HardSwish(), reading: a, info: NodeInfo(type: "Mul (x·hardsigmoid x)", parameters: 0, multiplyAdds: 0))
-                        return
-                    }
-                }
+            // x * sigmoid(x) and x * hardsigmoid(x), however spelled, as one layer.
+            if node.opType == "Mul", let fused = fusedProduct(x, y) {
+                let tensor = try emit(node, fused.layer, reading: fused.x, info: NodeInfo(type: fused.type, parameters: 0, multiplyAdds: 0))
+                fusedParts[tensor.node] = fused.parts
+                return
             }
             guard let operation = BinaryOperation(rawValue: node.opType) else { throw ONNXIssue("\(owner): unknown operation") }
             try emitMerge(node, BroadcastBinary(operation), reading: [x, y], type: node.opType)
@@ -494,6 +484,13 @@ extension ONNXImporter {
             let shape = ONNXRuntimeTensor.layerShape(padded)!
             try emit(node, try ConstantBinary(operation, constant: constant.tensor(shape), constantFirst: constantFirst), reading: input,
                      info: NodeInfo(type: node.opType, parameters: 0, multiplyAdds: 0))
+            return
+        }
+        // x * clip(x + 3, 0, 6), then / 6 or * (1/6): one HardSwish.
+        if values.count == 1, (node.opType == "Div" && abs(values[0] - 6) < 1e-6) || (node.opType == "Mul" && abs(values[0] - Float(1) / 6) < 1e-6),
+           let fused = hardSwishBeforeScale(input) {
+            let tensor = try emit(node, HardSwish(), reading: fused.x, info: NodeInfo(type: "\(node.opType) (x·clip(x + 3, 0, 6) / 6)", parameters: 0, multiplyAdds: 0))
+            fusedParts[tensor.node] = fused.parts
             return
         }
         // A per-channel affine y = x * scale + shift, run as a batch norm with mean 0, variance 1

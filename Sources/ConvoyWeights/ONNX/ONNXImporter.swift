@@ -35,6 +35,9 @@ struct ONNXImporter {
     var taken: Set<String> = [Graph.inputName, LoadedModel.normalizationNodeName]
     /// ONNX nodes that have no Convoy node: (operator, node name, what became of them).
     var folded: [(type: String, name: String, how: String)] = []
+    /// For each node that runs a pattern of several ONNX nodes as one layer (`ONNXImporter+Patterns`),
+    /// the nodes it replaced (the loader drops them when nothing else reads them).
+    var fusedParts: [String: [String]] = [:]
     /// Whether some folded value read a size that follows the frame's (then the graph holds for
     /// this frame size only).
     var dependsOnFrameSize = false

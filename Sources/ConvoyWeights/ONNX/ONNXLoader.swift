@@ -122,6 +122,18 @@ public enum ONNXLoader {
             }
             for (old, new) in renamed { infos[new] = infos.removeValue(forKey: old) }
         }
+        // Nodes no output reads: the parts of a pattern run as one layer (shown as fused into
+        // it), or a branch nothing uses (dropped, and said).
+        var needed = Set(outputNames)
+        for node in nodes.reversed() where needed.contains(node.name) { needed.formUnion(node.inputs) }
+        var fusedAway: [String: String] = [:]
+        for (fused, parts) in importer.fusedParts {
+            for part in parts.map({ renamed[$0] ?? $0 }) where !needed.contains(part) { fusedAway[part] = renamed[fused] ?? fused }
+        }
+        let unused = nodes.filter { !needed.contains($0.name) && fusedAway[$0.name] == nil }.map(\.name)
+        for name in unused { infos[name] = nil }
+        let allNodes = nodes
+        nodes = nodes.filter { needed.contains($0.name) }
         if !identity {
             nodes.insert(Graph.Node(name: LoadedModel.normalizationNodeName, operation: .layer(normalize), inputs: [Graph.inputName]), at: 0)
         }
@@ -132,7 +144,7 @@ public enum ONNXLoader {
         let graph: Graph
         do {
             let folded = try ModelLoader.foldBatchNorms(nodes, outputs: outputNames, absorbed: &foldedBatchNorms)
-            absorbed = foldedBatchNorms
+            absorbed = foldedBatchNorms.merging(fusedAway) { first, _ in first }
             let fused = try ModelLoader.fusePooling(try ModelLoader.fuseActivations(folded, outputs: outputNames, absorbed: &absorbed),
                                                     outputs: outputNames, absorbed: &absorbed)
             graph = try Graph(nodes: fused, outputs: outputNames)
@@ -140,7 +152,7 @@ public enum ONNXLoader {
             throw fail(String(describing: error))
         }
         let batchNormSources = Dictionary(foldedBatchNorms.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-        let layers = nodes.compactMap { node -> LoadedModel.LayerInfo? in
+        let layers = allNodes.compactMap { node -> LoadedModel.LayerInfo? in
             guard let info = infos[node.name] else { return nil }
             return LoadedModel.LayerInfo(name: node.name, type: info.type, inputs: node.inputs, parameterCount: info.parameters,
                                          foldedInto: foldedBatchNorms[node.name], foldedFrom: batchNormSources[node.name],
@@ -161,6 +173,10 @@ public enum ONNXLoader {
                 let more = names.count > 8 ? " and \(names.count - 8) more" : ""
                 notes.append("  \(how): " + names.prefix(8).joined(separator: ", ") + more)
             }
+        }
+        if !unused.isEmpty {
+            let more = unused.count > 8 ? " and \(unused.count - 8) more" : ""
+            notes.append("Not run (no output reads them): " + unused.prefix(8).map { MessageText.quote($0, limit: 40) }.joined(separator: ", ") + more)
         }
         if let fixed {
             notes.append("The input is fixed at \(fixed.x)×\(fixed.y): frames are scaled to it.")
