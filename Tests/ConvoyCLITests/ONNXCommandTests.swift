@@ -114,7 +114,8 @@ final class ONNXCommandTests: ConvoyTestCase {
 
     func testUnrunnableModelsAreRefusedBeforeAnyFrame() throws {
         let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
-        for (model, words) in [("bad_unsupported.onnx", "\"Erf\" ×4"), ("bad_external_short.onnx", "too short"), ("bad_two_inputs.onnx", "2 inputs")] {
+        for (model, words) in [("bad_unsupported.onnx", "\"Erf\" ×4"), ("bad_external_short.onnx", "too short"), ("bad_two_inputs.onnx", "2 inputs"),
+                               ("bad_unsupported_uses.onnx", "\"MaxPool\" ×2")] {
             let result = try convoy(["features", input, "--model", fixture(model), "-o", path("out.npy")])
             XCTAssertEqual(result.status, 65, result.stderrText)
             XCTAssertEqual(result.stderrLines.count, 1, result.stderrText)

@@ -27,6 +27,18 @@ final class ONNXErrorTests: XCTestCase {
         XCTAssertTrue(text.contains("\"LpNormalization\" ×1 (\"norm\")"), text)
     }
 
+    func testKnownOperatorsUsedAsConvoyCannotRunThemAreListedToo() throws {
+        let text = refusal(try ONNXTestRun.fixtures() + "/bad_unsupported_uses.onnx")
+        XCTAssertTrue(text.contains("Convoy cannot run 3 operator types"), text)
+        XCTAssertTrue(text.contains("\"MaxPool\" ×2 (\"pool1\", \"pool2\": dilated pooling (2, 2))"), text)
+        XCTAssertTrue(text.contains("\"Softmax\" ×1 (\"soft\": a softmax over axes [2]"), text)
+        XCTAssertTrue(text.contains("\"Erf\" ×1 (\"erf\")"), text)
+        // In the order they first appear; the Concat that reads them all is passed over, not listed.
+        let order = ["MaxPool", "Softmax", "Erf"].compactMap { text.range(of: "\"\($0)\" ×")?.lowerBound }
+        XCTAssertEqual(order, order.sorted(), text)
+        XCTAssertFalse(text.contains("join"), text)
+    }
+
     func testBadFilesAreRefusedInOneLine() throws {
         let directory = try ONNXTestRun.fixtures()
         let expectations = [

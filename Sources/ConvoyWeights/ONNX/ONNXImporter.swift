@@ -71,16 +71,36 @@ struct ONNXImporter {
         let dims = [1, c, file.inputDims[2] ?? height, file.inputDims[3] ?? width]
         values[file.input.name] = .runtime(ONNXRuntimeTensor(node: inputNode, storage: Shape(dims), dims: Array(dims.prefix(file.inputRank)),
                                                              followsFrame: file.inputRank == 4))
+        // Every node Convoy cannot run is gathered, so that one error lists them all: unknown
+        // operators, and known ones used in a way Convoy does not run. What such a node would
+        // have made is unavailable, and the known operators that read it are passed over.
+        var problems: [ONNXUnsupportedNode] = []
+        var unavailable: Set<String> = []
         for (index, node) in file.model.graph.node.enumerated() {
             let label = node.name.isEmpty ? (node.output.first.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index)") : node.name
             let owner = "\(node.opType) node \(MessageText.quote(label))"
-            do {
-                try importNode(node, label: label, owner: owner)
-            } catch let issue as ONNXIssue {
-                throw issue
-            } catch let error as LayerConfigurationError {
-                throw ONNXIssue("\(owner): \(error.description)")
+            // A known operator reading what an unrunnable node would have made cannot be judged.
+            if ONNXModelFile.isKnown(node), node.input.contains(where: unavailable.contains) {
+                unavailable.formUnion(node.output)
+                continue
             }
+            do {
+                guard ONNXModelFile.isKnown(node) else {
+                    throw ONNXIssue("\(owner): an operator Convoy does not know")
+                }
+                try importNode(node, label: label, owner: owner)
+            } catch let issue as ONNXIssue where !issue.isStructural {
+                let known = ONNXModelFile.isKnown(node)
+                problems.append(ONNXUnsupportedNode(type: ONNXModelFile.typeName(node), name: label,
+                                                    reason: known ? ONNXUnsupportedNode.reason(issue.description, owner: owner) : nil))
+                unavailable.formUnion(node.output)
+            } catch let error as LayerConfigurationError {
+                problems.append(ONNXUnsupportedNode(type: node.opType, name: label, reason: error.description))
+                unavailable.formUnion(node.output)
+            }
+        }
+        if !problems.isEmpty {
+            throw ONNXIssue(ONNXUnsupportedNode.summary(problems))
         }
     }
 
@@ -116,7 +136,8 @@ struct ONNXImporter {
     func value(_ node: ONNXNodeProto, _ index: Int, owner: String) throws -> ONNXValue? {
         guard index < node.input.count, !node.input[index].isEmpty else { return nil }
         guard let value = values[node.input[index]] else {
-            throw ONNXIssue("\(owner) reads \(MessageText.quote(node.input[index])), which no earlier node makes (the graph is out of order or cyclic)")
+            throw ONNXIssue("\(owner) reads \(MessageText.quote(node.input[index])), which no earlier node makes (the graph is out of order or cyclic)",
+                            structural: true)
         }
         return value
     }

@@ -5,7 +5,8 @@ import SwiftProtobuf
 
 /// An `.onnx` file, decoded with swift-protobuf through Convoy's own schema
 /// (`onnx-subset.proto`) and checked as far as the file alone tells: a graph, a standard operator
-/// set Convoy knows (6 to 21), one image input, and no operator type Convoy cannot run.
+/// set Convoy knows (6 to 21) and one image input. Whether Convoy can run each node is the
+/// importer's to say (`ONNXImporter.run`: every node it cannot run, listed in one error).
 struct ONNXModelFile {
     /// The operator set versions whose semantics the importer knows.
     static let opsets = 6...21
@@ -109,35 +110,17 @@ struct ONNXModelFile {
             throw fail("the input \(MessageText.quote(input.name)) of rank \(dims.count) must have fixed sizes after the batch")
         }
 
-        try checkOperators()
     }
 
-    /// Refuses, in one line, every node whose operator Convoy cannot run: each type with its count
-    /// and the names of its first three nodes.
-    private func checkOperators() throws {
-        var counts: [String: (count: Int, names: [String])] = [:]
-        var order: [String] = []
-        for (index, node) in model.graph.node.enumerated() {
-            let standard = node.domain.isEmpty || node.domain == "ai.onnx"
-            let type = standard ? node.opType : node.domain + "." + node.opType
-            guard !standard || !ONNXImporter.operators.contains(node.opType) else { continue }
-            if counts[type] == nil {
-                order.append(type)
-                counts[type] = (0, [])
-            }
-            counts[type]!.count += 1
-            if counts[type]!.names.count < 3 {
-                counts[type]!.names.append(node.name.isEmpty ? (node.output.first.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index)") : node.name)
-            }
-        }
-        guard !order.isEmpty else { return }
-        let parts = order.map { type -> String in
-            let entry = counts[type]!
-            let more = entry.count > entry.names.count ? ", …" : ""
-            return "\(MessageText.quote(type, limit: 40)) ×\(entry.count) (\(entry.names.map { MessageText.quote($0, limit: 40) }.joined(separator: ", "))\(more))"
-        }
-        throw ModelError(path: path, problem: .onnx(
-            "Convoy cannot run \(order.count == 1 ? "the operator" : "\(order.count) operator types") \(parts.joined(separator: ", "))"))
+    /// Whether the importer knows the operator of `node` (the standard domain, a type in
+    /// `ONNXImporter.operators`).
+    static func isKnown(_ node: ONNXNodeProto) -> Bool {
+        (node.domain.isEmpty || node.domain == "ai.onnx") && ONNXImporter.operators.contains(node.opType)
+    }
+
+    /// The operator type of `node` as messages name it: its domain in front unless standard.
+    static func typeName(_ node: ONNXNodeProto) -> String {
+        node.domain.isEmpty || node.domain == "ai.onnx" ? node.opType : node.domain + "." + node.opType
     }
 
     private static func reason(_ error: Error) -> String {
