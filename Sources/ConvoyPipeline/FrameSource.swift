@@ -51,7 +51,7 @@ package protocol FrameSource: AnyObject {
 extension FrameSource {
     /// Scales every picture to the size `fixed` gives when the pictures have another size (a
     /// model with a fixed input size), saying so once on stderr; nil changes nothing.
-    func scale(for fixed: (model: String, width: Int, height: Int)?, input: String) {
+    package func scale(for fixed: (model: String, width: Int, height: Int)?, input: String) {
         guard let fixed, (fixed.width, fixed.height) != (width, height) else { return }
         Log.info("\(fixed.model) takes \(fixed.width)×\(fixed.height) frames: the \(width)×\(height) frames of \(input) are scaled to it.")
         scaledSize = (fixed.width, fixed.height)
