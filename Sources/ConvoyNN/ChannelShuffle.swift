@@ -49,14 +49,9 @@ public final class ChannelShuffle: Layer {
         let shape = outputShape(for: input.shape)
         precondition(output.shape == shape, "ChannelShuffle output \(output.shape) must be \(shape)")
         precondition(output.storage !== input.storage, "ChannelShuffle cannot run in place")
-        let (channels, groups) = (shape.c, self.groups)
-        let perGroup = channels / groups
-        let plane = shape.h * shape.w
-        let (source, destination) = (UnsafePointer(input.pointer), output.pointer)
-        context.forEachTask(shape.n * channels, elements: shape.count) { outputPlane in
-            let (n, c) = (outputPlane / channels, outputPlane % channels)
-            let (j, g) = (c / groups, c % groups)
-            (destination + outputPlane * plane).update(from: source + (n * channels + g * perGroup + j) * plane, count: plane)
-        }
+        let groups = self.groups
+        let perGroup = shape.c / groups
+        // Output channel j·groups + g is input channel g·perGroup + j.
+        PlaneRearrangement.spread(input, into: output, blockSize: 1, context: context) { c, _, _ in (c % groups) * perGroup + c / groups }
     }
 }

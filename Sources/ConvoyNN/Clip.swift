@@ -9,7 +9,7 @@ import ConvoyTensor
 /// stays NaN. `Clip(minimum: 0, maximum: 6)` is PyTorch's `nn.ReLU6`. The defaults (no limit) are
 /// ONNX's `numeric_limits::lowest()` and `max()`. Any shape; output shape equals input shape.
 /// `input` and `output` may be the same tensor.
-public final class Clip: InPlaceLayer {
+public final class Clip: ElementwiseLayer {
     /// The lower limit.
     public let minimum: Float
     /// The upper limit; it wins over `minimum` when they cross.
@@ -21,23 +21,10 @@ public final class Clip: InPlaceLayer {
         self.maximum = maximum
     }
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes the clipped input into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "Clip output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        let (low, high) = (minimum, maximum)
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                let x = source[i]
-                let raised = x < low ? low : x
-                destination[i] = raised > high ? high : raised
-            }
-        }
+    /// The sample clipped to the limits.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        let raised = x < minimum ? minimum : x
+        return raised > maximum ? maximum : raised
     }
 }

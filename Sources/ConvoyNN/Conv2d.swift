@@ -49,27 +49,12 @@ public final class Conv2d: Layer {
         activation: ConvolutionActivation = .none,
         fusedMaxPool: Bool = false
     ) throws {
-        guard weight.shape.rank == 4 else {
-            throw LayerConfigurationError.weightNotRank4(weight.shape)
-        }
-        guard weight.shape.dims.allSatisfy({ $0 >= 1 }) else {
-            throw LayerConfigurationError.emptyWeight(weight.shape)
-        }
-        guard groups >= 1 else {
-            throw LayerConfigurationError.nonPositiveGroups(groups)
-        }
+        try LayerConfigurationError.checkKernel(weight, groups: groups)
         guard weight.shape[0] % groups == 0 else {
             throw LayerConfigurationError.outChannelsNotDivisibleByGroups(outChannels: weight.shape[0], groups: groups)
         }
-        if let bias = bias, bias.shape != Shape(weight.shape[0]) {
-            throw LayerConfigurationError.biasShapeMismatch(expected: Shape(weight.shape[0]), actual: bias.shape)
-        }
-        guard stride.y >= 1 && stride.x >= 1 else {
-            throw LayerConfigurationError.nonPositiveStride(y: stride.y, x: stride.x)
-        }
-        guard dilation.y >= 1 && dilation.x >= 1 else {
-            throw LayerConfigurationError.nonPositiveDilation(y: dilation.y, x: dilation.x)
-        }
+        try LayerConfigurationError.checkBias(bias, channels: weight.shape[0])
+        try LayerConfigurationError.checkSteps(stride: stride, dilation: dilation)
         guard padding.y >= 0 && padding.x >= 0 else {
             throw LayerConfigurationError.negativePadding(y: padding.y, x: padding.x)
         }

@@ -51,28 +51,12 @@ public final class ConvTranspose2d: Layer {
     public init(weight: Tensor, bias: Tensor?, stride: (y: Int, x: Int) = (1, 1),
                 pads: (top: Int, left: Int, bottom: Int, right: Int) = (0, 0, 0, 0),
                 outputPadding: (y: Int, x: Int) = (0, 0), dilation: (y: Int, x: Int) = (1, 1), groups: Int = 1) throws {
-        guard weight.shape.rank == 4 else {
-            throw LayerConfigurationError.weightNotRank4(weight.shape)
-        }
-        guard weight.shape.dims.allSatisfy({ $0 >= 1 }) else {
-            throw LayerConfigurationError.emptyWeight(weight.shape)
-        }
-        guard groups >= 1 else {
-            throw LayerConfigurationError.nonPositiveGroups(groups)
-        }
+        try LayerConfigurationError.checkKernel(weight, groups: groups)
         guard weight.shape[0] % groups == 0 else {
             throw LayerConfigurationError.channelsNotDivisible(channels: weight.shape[0], divisor: groups)
         }
-        let outChannels = weight.shape[1] * groups
-        if let bias = bias, bias.shape != Shape(outChannels) {
-            throw LayerConfigurationError.biasShapeMismatch(expected: Shape(outChannels), actual: bias.shape)
-        }
-        guard stride.y >= 1 && stride.x >= 1 else {
-            throw LayerConfigurationError.nonPositiveStride(y: stride.y, x: stride.x)
-        }
-        guard dilation.y >= 1 && dilation.x >= 1 else {
-            throw LayerConfigurationError.nonPositiveDilation(y: dilation.y, x: dilation.x)
-        }
+        try LayerConfigurationError.checkBias(bias, channels: weight.shape[1] * groups)
+        try LayerConfigurationError.checkSteps(stride: stride, dilation: dilation)
         guard min(pads.top, pads.bottom) >= 0 && min(pads.left, pads.right) >= 0 else {
             throw LayerConfigurationError.negativePadding(y: min(pads.top, pads.bottom), x: min(pads.left, pads.right))
         }
@@ -192,15 +176,8 @@ public final class ConvTranspose2d: Layer {
             if !direct {
                 crop(target, into: outputBlock, channels: channels, geometry: geometry)
             }
-            if let bias = bias {
-                for c in 0..<channels {
-                    let shift = bias.pointer[outputChannel + c]
-                    let plane = outputBlock + c * outputPlane
-                    for i in 0..<outputPlane {
-                        plane[i] += shift
-                    }
-                }
-            }
+            Convolution.finishTile(outputBlock, rows: channels, rowStride: outputPlane, count: outputPlane, bias: bias,
+                                   firstChannel: outputChannel, activation: .none)
         }
     }
 

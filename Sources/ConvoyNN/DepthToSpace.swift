@@ -56,29 +56,10 @@ public final class DepthToSpace: Layer {
         let shape = outputShape(for: input.shape)
         precondition(output.shape == shape, "DepthToSpace output \(output.shape) must be \(shape)")
         precondition(output.storage !== input.storage, "DepthToSpace cannot run in place")
-        let b = blockSize
-        let dcr = mode == .dcr
-        let (channels, height, width) = (shape.c, input.shape.h, input.shape.w)
-        let plane = height * width
-        let outputWidth = width * b
-        let (source, destination) = (UnsafePointer(input.pointer), output.pointer)
-        // One task per output plane (n, c); it reads the b² input planes of channel c.
-        context.forEachTask(shape.n * channels, elements: output.count) { outputPlane in
-            let (n, c) = (outputPlane / channels, outputPlane % channels)
-            let to = destination + outputPlane * plane * b * b
-            for i in 0..<b {
-                for j in 0..<b {
-                    let inputChannel = dcr ? (i * b + j) * channels + c : c * b * b + i * b + j
-                    let from = source + (n * channels * b * b + inputChannel) * plane
-                    for y in 0..<height {
-                        let line = from + y * width
-                        let target = to + (y * b + i) * outputWidth + j
-                        for x in 0..<width {
-                            target[x * b] = line[x]
-                        }
-                    }
-                }
-            }
+        let (b, channels) = (blockSize, shape.c)
+        switch mode {
+        case .dcr: PlaneRearrangement.spread(input, into: output, blockSize: b, context: context) { c, i, j in (i * b + j) * channels + c }
+        case .crd: PlaneRearrangement.spread(input, into: output, blockSize: b, context: context) { c, i, j in c * b * b + i * b + j }
         }
     }
 }

@@ -12,7 +12,7 @@ import ConvoyTensor
 ///
 /// (`exp(x) - 1` computed as `expm1`, exact near 0). Any shape; output shape equals input shape.
 /// `input` and `output` may be the same tensor.
-public final class ELU: InPlaceLayer {
+public final class ELU: ElementwiseLayer {
     /// The saturation value for large negative inputs is `-alpha`.
     public let alpha: Float
 
@@ -21,22 +21,9 @@ public final class ELU: InPlaceLayer {
         self.alpha = alpha
     }
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes the exponential linear unit of `input` into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "ELU output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        let alpha = self.alpha
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                let x = source[i]
-                destination[i] = x >= 0 ? x : alpha * expm1f(x)
-            }
-        }
+    /// The exponential linear unit of the sample.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        x >= 0 ? x : alpha * expm1f(x)
     }
 }

@@ -7,7 +7,7 @@ import ConvoyTensor
 /// ONNX's defaults are `alpha = 0.2`, `beta = 0.5`; `torch.onnx.export` of `nn.Hardsigmoid` writes
 /// `alpha = 1/6`, `beta = 0.5` (PyTorch's `relu6(x + 3) / 6`). Any shape; output shape equals
 /// input shape. `input` and `output` may be the same tensor. A NaN input gives NaN.
-public final class HardSigmoid: InPlaceLayer {
+public final class HardSigmoid: ElementwiseLayer {
     /// The slope of the linear part.
     public let alpha: Float
     /// The value at 0.
@@ -19,22 +19,10 @@ public final class HardSigmoid: InPlaceLayer {
         self.beta = beta
     }
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes the hard sigmoid of `input` into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "HardSigmoid output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        let (alpha, beta) = (self.alpha, self.beta)
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                let v = alpha * source[i] + beta
-                destination[i] = v < 0 ? 0 : (v > 1 ? 1 : v)
-            }
-        }
+    /// The hard sigmoid of the sample.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        let v = alpha * x + beta
+        return v < 0 ? 0 : (v > 1 ? 1 : v)
     }
 }

@@ -8,26 +8,14 @@ import ConvoyTensor
 /// which is also what exporters spell out as `x * Clip(x + 3, 0, 6) / 6` or
 /// `x * HardSigmoid(x)` with `alpha = 1/6`, `beta = 0.5`: one pass instead of three. Any shape;
 /// output shape equals input shape. `input` and `output` may be the same tensor.
-public final class HardSwish: InPlaceLayer {
+public final class HardSwish: ElementwiseLayer {
     public init() {}
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes the hard swish of `input` into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "HardSwish output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                let x = source[i]
-                let shifted = x + 3
-                let gate: Float = shifted < 0 ? 0 : (shifted > 6 ? 6 : shifted)
-                destination[i] = x * gate / 6
-            }
-        }
+    /// The hard swish of the sample.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        let shifted = x + 3
+        let gate: Float = shifted < 0 ? 0 : (shifted > 6 ? 6 : shifted)
+        return x * gate / 6
     }
 }

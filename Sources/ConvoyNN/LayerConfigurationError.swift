@@ -158,3 +158,36 @@ public enum LayerConfigurationError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension LayerConfigurationError {
+    /// The checks a convolution's and a transposed convolution's weight share: rank 4, no empty
+    /// axis, and at least one group.
+    static func checkKernel(_ weight: Tensor, groups: Int) throws {
+        guard weight.shape.rank == 4 else {
+            throw LayerConfigurationError.weightNotRank4(weight.shape)
+        }
+        guard weight.shape.dims.allSatisfy({ $0 >= 1 }) else {
+            throw LayerConfigurationError.emptyWeight(weight.shape)
+        }
+        guard groups >= 1 else {
+            throw LayerConfigurationError.nonPositiveGroups(groups)
+        }
+    }
+
+    /// A bias, when given, must be `[channels]`.
+    static func checkBias(_ bias: Tensor?, channels: Int) throws {
+        if let bias, bias.shape != Shape(channels) {
+            throw LayerConfigurationError.biasShapeMismatch(expected: Shape(channels), actual: bias.shape)
+        }
+    }
+
+    /// Strides and dilations must be at least 1.
+    static func checkSteps(stride: (y: Int, x: Int), dilation: (y: Int, x: Int)) throws {
+        guard stride.y >= 1 && stride.x >= 1 else {
+            throw LayerConfigurationError.nonPositiveStride(y: stride.y, x: stride.x)
+        }
+        guard dilation.y >= 1 && dilation.x >= 1 else {
+            throw LayerConfigurationError.nonPositiveDilation(y: dilation.y, x: dilation.x)
+        }
+    }
+}

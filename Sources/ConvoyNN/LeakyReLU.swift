@@ -5,7 +5,7 @@ import ConvoyTensor
 ///     output = input >= 0 ? input : negativeSlope * input
 ///
 /// Any shape; output shape equals input shape. `input` and `output` may be the same tensor.
-public final class LeakyReLU: InPlaceLayer {
+public final class LeakyReLU: ElementwiseLayer {
     /// The factor applied to negative inputs (PyTorch's `negative_slope`).
     public let negativeSlope: Float
 
@@ -14,22 +14,9 @@ public final class LeakyReLU: InPlaceLayer {
         self.negativeSlope = negativeSlope
     }
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes the leaky rectified input into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "LeakyReLU output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        let slope = negativeSlope
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                let x = source[i]
-                destination[i] = x >= 0 ? x : x * slope
-            }
-        }
+    /// The leaky rectified sample.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        x >= 0 ? x : x * negativeSlope
     }
 }

@@ -12,24 +12,12 @@ import ConvoyTensor
 ///
 /// One pass instead of a sigmoid and a product; large negative inputs give -0, not NaN. Any
 /// shape; output shape equals input shape. `input` and `output` may be the same tensor.
-public final class SiLU: InPlaceLayer {
+public final class SiLU: ElementwiseLayer {
     public init() {}
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes `input * sigmoid(input)` into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "SiLU output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                let x = source[i]
-                destination[i] = x / (1 + expf(-x))
-            }
-        }
+    /// `x * sigmoid(x)`.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        x / (1 + expf(-x))
     }
 }

@@ -51,28 +51,7 @@ public final class SpaceToDepth: Layer {
         let shape = outputShape(for: input.shape)
         precondition(output.shape == shape, "SpaceToDepth output \(output.shape) must be \(shape)")
         precondition(output.storage !== input.storage, "SpaceToDepth cannot run in place")
-        let b = blockSize
-        let channels = input.shape.c
-        let (height, width) = (shape.h, shape.w)
-        let inputWidth = input.shape.w
-        let plane = height * width
-        let (source, destination) = (UnsafePointer(input.pointer), output.pointer)
-        // One task per input plane (n, c); it writes the b² output planes of channel c.
-        context.forEachTask(shape.n * channels, elements: output.count) { inputPlane in
-            let (n, c) = (inputPlane / channels, inputPlane % channels)
-            let from = source + inputPlane * plane * b * b
-            for i in 0..<b {
-                for j in 0..<b {
-                    let to = destination + (n * channels * b * b + (i * b + j) * channels + c) * plane
-                    for y in 0..<height {
-                        let line = from + (y * b + i) * inputWidth + j
-                        let target = to + y * width
-                        for x in 0..<width {
-                            target[x] = line[x * b]
-                        }
-                    }
-                }
-            }
-        }
+        let (b, channels) = (blockSize, input.shape.c)
+        PlaneRearrangement.gather(input, into: output, blockSize: b, context: context) { c, i, j in (i * b + j) * channels + c }
     }
 }

@@ -8,23 +8,12 @@ import ConvoyTensor
 /// The hyperbolic tangent elementwise, as PyTorch's `nn.Tanh`; outputs lie in `-1 ... 1`.
 ///
 /// Any shape; output shape equals input shape. `input` and `output` may be the same tensor.
-public final class Tanh: InPlaceLayer {
+public final class Tanh: ElementwiseLayer {
     public init() {}
 
-    /// The input shape, unchanged.
-    public func outputShape(for input: Shape) -> Shape {
-        input
-    }
-
-    /// Writes `tanh(input)` into `output`.
-    public func forward(_ input: Tensor, into output: Tensor, context: ExecutionContext) {
-        precondition(output.shape == input.shape, "Tanh output \(output.shape) must match input \(input.shape)")
-        let source = input.pointer
-        let destination = output.pointer
-        context.forEachChunk(input.count) { range in
-            for i in range {
-                destination[i] = tanhf(source[i])
-            }
-        }
+    /// The hyperbolic tangent of the sample.
+    @inline(__always)
+    public func value(_ x: Float) -> Float {
+        tanhf(x)
     }
 }

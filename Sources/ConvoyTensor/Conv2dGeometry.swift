@@ -72,26 +72,10 @@ public struct Conv2dGeometry: Equatable, Sendable {
         groups: Int = 1,
         border: BorderMode = .zero
     ) {
-        precondition(batch >= 0, "Conv2dGeometry: batch must be non-negative, got \(batch)")
-        precondition(
-            inChannels > 0 && inputHeight > 0 && inputWidth > 0,
-            "Conv2dGeometry: input sizes must be positive, got C \(inChannels), H \(inputHeight), W \(inputWidth)"
-        )
-        precondition(
-            outChannels > 0 && kernelHeight > 0 && kernelWidth > 0,
-            "Conv2dGeometry: weight sizes must be positive, got O \(outChannels), kH \(kernelHeight), kW \(kernelWidth)"
-        )
-        precondition(strideY > 0 && strideX > 0, "Conv2dGeometry: stride must be positive, got (\(strideY), \(strideX))")
+        Conv2dGeometry.checkSizes("Conv2dGeometry", batch: batch, inChannels: inChannels, inputHeight: inputHeight, inputWidth: inputWidth,
+                                  outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                                  stride: (strideY, strideX), dilation: (dilationY, dilationX), groups: groups)
         precondition(padY >= 0 && padX >= 0, "Conv2dGeometry: padding must be non-negative, got (\(padY), \(padX))")
-        precondition(
-            dilationY > 0 && dilationX > 0,
-            "Conv2dGeometry: dilation must be positive, got (\(dilationY), \(dilationX))"
-        )
-        precondition(groups > 0, "Conv2dGeometry: groups must be positive, got \(groups)")
-        precondition(
-            inChannels % groups == 0 && outChannels % groups == 0,
-            "Conv2dGeometry: channels (in \(inChannels), out \(outChannels)) must be divisible by groups \(groups)"
-        )
         self.batch = batch
         self.inChannels = inChannels
         self.inputHeight = inputHeight
@@ -111,6 +95,29 @@ public struct Conv2dGeometry: Equatable, Sendable {
             outputHeight > 0 && outputWidth > 0,
             "Conv2dGeometry: dilated kernel \(kernelHeight)x\(kernelWidth) (dilation \(dilationY), \(dilationX)) does not fit "
                 + "input \(inputHeight)x\(inputWidth) padded by (\(padY), \(padX))"
+        )
+    }
+
+    /// The checks a convolution's sizes must pass, for this geometry and `ConvTranspose2dGeometry`
+    /// (`type` names the one in messages): batch non-negative, the other sizes, strides,
+    /// dilations and groups positive, channels divisible by `groups`.
+    static func checkSizes(_ type: String, batch: Int, inChannels: Int, inputHeight: Int, inputWidth: Int, outChannels: Int,
+                           kernelHeight: Int, kernelWidth: Int, stride: (y: Int, x: Int), dilation: (y: Int, x: Int), groups: Int) {
+        precondition(batch >= 0, "\(type): batch must be non-negative, got \(batch)")
+        precondition(
+            inChannels > 0 && inputHeight > 0 && inputWidth > 0,
+            "\(type): input sizes must be positive, got C \(inChannels), H \(inputHeight), W \(inputWidth)"
+        )
+        precondition(
+            outChannels > 0 && kernelHeight > 0 && kernelWidth > 0,
+            "\(type): weight sizes must be positive, got O \(outChannels), kH \(kernelHeight), kW \(kernelWidth)"
+        )
+        precondition(stride.y > 0 && stride.x > 0, "\(type): stride must be positive, got (\(stride.y), \(stride.x))")
+        precondition(dilation.y > 0 && dilation.x > 0, "\(type): dilation must be positive, got (\(dilation.y), \(dilation.x))")
+        precondition(groups > 0, "\(type): groups must be positive, got \(groups)")
+        precondition(
+            inChannels % groups == 0 && outChannels % groups == 0,
+            "\(type): channels (in \(inChannels), out \(outChannels)) must be divisible by groups \(groups)"
         )
     }
 

@@ -52,14 +52,11 @@ public struct ConvTranspose2dGeometry: Equatable, Sendable {
                 kernelHeight: Int, kernelWidth: Int, strideY: Int = 1, strideX: Int = 1,
                 padTop: Int = 0, padBottom: Int = 0, padLeft: Int = 0, padRight: Int = 0,
                 outputPaddingY: Int = 0, outputPaddingX: Int = 0, dilationY: Int = 1, dilationX: Int = 1, groups: Int = 1) {
-        precondition(batch >= 0 && inChannels > 0 && inputHeight > 0 && inputWidth > 0 && outChannels > 0
-                     && kernelHeight > 0 && kernelWidth > 0, "ConvTranspose2dGeometry: sizes must be positive")
-        precondition(strideY > 0 && strideX > 0 && dilationY > 0 && dilationX > 0 && groups > 0,
-                     "ConvTranspose2dGeometry: stride, dilation and groups must be positive")
+        Conv2dGeometry.checkSizes("ConvTranspose2dGeometry", batch: batch, inChannels: inChannels, inputHeight: inputHeight,
+                                  inputWidth: inputWidth, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                                  stride: (strideY, strideX), dilation: (dilationY, dilationX), groups: groups)
         precondition(min(padTop, padBottom, padLeft, padRight, outputPaddingY, outputPaddingX) >= 0,
                      "ConvTranspose2dGeometry: pads and output padding must be non-negative")
-        precondition(inChannels % groups == 0 && outChannels % groups == 0,
-                     "ConvTranspose2dGeometry: channels (in \(inChannels), out \(outChannels)) must be divisible by groups \(groups)")
         (self.batch, self.inChannels, self.inputHeight, self.inputWidth, self.outChannels) = (batch, inChannels, inputHeight, inputWidth, outChannels)
         (self.kernelHeight, self.kernelWidth, self.strideY, self.strideX) = (kernelHeight, kernelWidth, strideY, strideX)
         (self.padTop, self.padBottom, self.padLeft, self.padRight) = (padTop, padBottom, padLeft, padRight)

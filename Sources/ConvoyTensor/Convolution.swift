@@ -163,8 +163,9 @@ public enum Convolution {
     }
 
     /// Adds channel `firstChannel + row`'s bias to each of `rows` rows of `count` outputs and
-    /// applies `activation`, in place.
-    static func finishTile(_ c: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, count: Int, bias: Tensor?,
+    /// applies `activation`, in place (rows `rowStride` apart): what follows each GEMM here, and
+    /// the bias of a transposed convolution's output planes.
+    public static func finishTile(_ c: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, count: Int, bias: Tensor?,
                            firstChannel: Int, activation: ConvolutionActivation) {
         guard bias != nil || activation != .none else { return }
         for row in 0..<rows {
