@@ -13,7 +13,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         The pairs are two videos matched frame by frame (each frame of the target must have the timestamp \
         of the same frame of the input), or two folders of images matched by file name without \
-        extension. A model that reads 3 channels sees RGB frames, one that reads 1 sees luma; the \
+        extension. Input and target are read as convoy filter reads its input: files, URLs, image \
+        sequence patterns, or - for standard input (a container, or raw frames with --raw or \
+        --target-raw); one of them at most can be standard input, and its frames must then fit \
+        --frame-cache, since it is read only once. A model that reads 3 channels sees RGB frames, one that reads 1 sees luma; the \
         target is read as RGB when the model's first output has 3 channels and as luma when it has 1. \
         Samples are 0 to 1 (8-bit level / 255), as convoy filter --model feeds the model.
 
@@ -27,6 +30,8 @@ struct TrainCommand: ParsableCommand {
           convoy train denoise.yaml --input noisy.mp4 --target clean.mp4 --steps 2000
           convoy train net.yaml --input in/ --target out/ -o net.safetensors --epochs 9
           convoy train net.yaml --input a.mp4 --target b.mp4 --validation 0.1 --crop 96
+          ffmpeg -i noisy.mp4 -f rawvideo -pix_fmt rgb24 - | \\
+            convoy train net.yaml --input - --raw 1280x720:rgb24@30 --target clean.mp4
           convoy train net.yaml --input a.mp4 --target b.mp4 --optimizer sgd \\
             --lr 0.05 --momentum 0.9 --schedule cosine
           convoy train net.yaml --input a.mp4 --target b.mp4 --checkpoint run.ckpt
@@ -39,11 +44,20 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "The model file (YAML architecture) whose weights are learned.")
     var model: String
 
-    @Option(help: "The input video, or a folder of input images.")
+    @Option(help: "The input video (a file, a URL, an image sequence pattern, or - for standard input), or a folder of input images.")
     var input: String
 
-    @Option(help: "The target video matching the input frame by frame, or a folder of target images named as the inputs.")
+    @Option(help: "Read the input as headerless raw frames: WIDTHxHEIGHT:PIXFMT@RATE, such as 1920x1080:rgb24@30.")
+    var raw: String?
+
+    @Option(help: "The target video matching the input frame by frame (a file, a URL, an image sequence pattern, or - for standard input), or a folder of target images named as the inputs.")
     var target: String
+
+    @Option(help: "Read the target as headerless raw frames: WIDTHxHEIGHT:PIXFMT@RATE.")
+    var targetRaw: String?
+
+    @Option(name: .customLong("start-number"), help: "The first number of the input's and the target's image sequence patterns (img%03d.png), as ffmpeg's -start_number. By default it is found among 0 to 4.")
+    var startNumber: Int?
 
     @Option(name: .shortAndLong, help: "Where the trained weights go (safetensors). By default the file the model file names in weights:, or the model file's name ending in .safetensors.")
     var output: String?
@@ -130,6 +144,12 @@ struct TrainCommand: ParsableCommand {
     var summary: SummaryFormat = .text
 
     func validate() throws {
+        for (flag, format) in [("--raw", raw), ("--target-raw", targetRaw)] {
+            if let format {
+                do { _ = try RawVideoFormat(parsing: format) } catch { throw ValidationError("\(flag): \(error)") }
+            }
+        }
+        if let startNumber, startNumber < 0 { throw ValidationError("The start number must not be negative.") }
         if steps != nil && epochs != nil { throw ValidationError("Give --steps or --epochs, not both.") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1.") }
         if let epochs, !(epochs > 0) { throw ValidationError("--epochs must be positive.") }
@@ -155,7 +175,11 @@ struct TrainCommand: ParsableCommand {
         try Failure.guarded {
             Log.quiet = quiet
             if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.fatalOnly() }
-            let source = try TrainingSource.detect(input: input, target: target)
+            var inputFrames = FrameInput(input, raw: try raw.map { try RawVideoFormat(parsing: $0) })
+            var targetFrames = FrameInput(target, raw: try targetRaw.map { try RawVideoFormat(parsing: $0) })
+            inputFrames.startNumber = startNumber
+            targetFrames.startNumber = startNumber
+            let source = try TrainingSource(input: inputFrames, target: targetFrames)
             var job = TrainJob(model: model, source: source, output: try output ?? ModelFiles.defaultWeightsPath(model))
             job.overwrite = overwrite
             job.steps = steps ?? (epochs == nil ? 1000 : nil)

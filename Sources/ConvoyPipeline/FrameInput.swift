@@ -21,6 +21,9 @@ public struct FrameInput: Equatable, Sendable {
         self.raw = raw
     }
 
+    /// True when the frames come from standard input, which can be read only once.
+    public var readsStandardInput: Bool { generated == nil && name == "-" }
+
     /// Generated frames: nothing is read.
     public static func synthetic(_ frames: SyntheticFrames) -> FrameInput {
         var input = FrameInput(frames.description)

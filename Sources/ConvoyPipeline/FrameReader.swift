@@ -22,7 +22,7 @@ public final class FrameReader {
     /// With `autorotate` (the default), frames are turned upright as the stream's display matrix
     /// says, as ffmpeg does.
     public init(input name: String, space: FilterSpace = .rgb, autorotate: Bool = true) throws {
-        video = try DecodedVideo(name, space: space, threads: 0, depth: 16, autorotate: autorotate)
+        video = try DecodedVideo(FrameInput(name), space: space, threads: 0, depth: 16, autorotate: autorotate)
         batcher = FrameBatcher(group: PlaneGroup.groups(for: space, planes: video.makeImage().planes)[0], capacity: 1)
     }
 

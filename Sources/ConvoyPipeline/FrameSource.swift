@@ -25,6 +25,9 @@ package protocol FrameSource: AnyObject {
     func makeImage() -> PlanarImage
     /// A picture's timestamp (in the source's time base) in seconds; 0 when it has none.
     func seconds(_ timestamp: Int64?) -> Double
+    /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
+    /// timestamps may be and still name the same moment.
+    var timeTolerance: Double { get }
     /// Pushes every `every`-th picture into `queue` (waiting while it is full) until the end of
     /// the input or until the queue is cancelled, then closes the queue. Packets of other streams
     /// go to `copyPacket`, if given.

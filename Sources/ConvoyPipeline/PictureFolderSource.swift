@@ -70,6 +70,7 @@ final class PictureFolderSource: FrameSource {
 
     func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
     func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
+    var timeTolerance: Double { reader.timeTolerance }
 
     func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
         reader.picture(width: width, height: height, orientation: .upright, keepingDepth: keepingDepth)

@@ -28,6 +28,7 @@ final class SyntheticSource: FrameSource {
     func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
 
     func seconds(_ timestamp: Int64?) -> Double { Double(timestamp ?? 0) / Double(frames.framesPerSecond) }
+    var timeTolerance: Double { 0.5 / Double(frames.framesPerSecond) }
 
     func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
         VideoEncoder.Picture(width: width, height: height, framesPerSecond: frames.framesPerSecond, color: color)

@@ -60,6 +60,7 @@ package final class VideoSource: FrameSource {
     package var color: ColorProperties { reader.color }
 
     package func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
+    package var timeTolerance: Double { reader.timeTolerance }
 
     /// A size every picture is scaled to after the turn (a model with a fixed input size), or nil.
     package var scaledSize: (width: Int, height: Int)?

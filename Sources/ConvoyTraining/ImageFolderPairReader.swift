@@ -10,7 +10,7 @@ final class ImageFolderPairReader: FramePairReader {
     /// The pairs, sorted by name: input path, target path.
     let files: [(input: String, target: String)]
     private let inputSpace: FilterSpace
-    private let targetSpace: FilterSpace
+    private var targetSpace: FilterSpace?
     private let threads: Int
     private var index = 0
 
@@ -18,7 +18,7 @@ final class ImageFolderPairReader: FramePairReader {
     ///
     /// - Throws: `ConvoyError` when a folder cannot be read, is empty, holds two files of the
     ///   same name with different extensions, or holds files without a partner in the other.
-    init(input: String, target: String, inputSpace: FilterSpace, targetSpace: FilterSpace, threads: Int) throws {
+    init(input: String, target: String, inputSpace: FilterSpace, threads: Int) throws {
         let inputs = try Self.list(input)
         let targets = try Self.list(target)
         let unpairedInputs = inputs.keys.filter { targets[$0] == nil }.sorted()
@@ -39,11 +39,22 @@ final class ImageFolderPairReader: FramePairReader {
         }
         files = inputs.keys.sorted().map { (inputs[$0]!, targets[$0]!) }
         self.inputSpace = inputSpace
-        self.targetSpace = targetSpace
         self.threads = threads
     }
 
+    /// The size of the first input picture (decoding it).
+    func firstInputSize() throws -> (width: Int, height: Int) {
+        let image = try Self.decode(files[0].input, space: inputSpace, threads: threads)
+        return (image.width, image.height)
+    }
+
+    func openTarget(space: FilterSpace) throws {
+        precondition(targetSpace == nil, "the target opens once")
+        targetSpace = space
+    }
+
     func next() throws -> FramePair? {
+        guard let targetSpace else { preconditionFailure("open the target before reading pairs") }
         guard index < files.count else { return nil }
         let (inputPath, targetPath) = files[index]
         defer { index += 1 }
@@ -69,7 +80,7 @@ final class ImageFolderPairReader: FramePairReader {
 
     /// The first picture of `path` in `space`'s working planes.
     static func decode(_ path: String, space: FilterSpace, threads: Int) throws -> PlanarImage {
-        let video = try DecodedVideo(path, space: space, threads: threads, depth: 1)
+        let video = try DecodedVideo(FrameInput(path), space: space, threads: threads, depth: 1)
         guard let first = try video.next() else {
             throw ConvoyError("\(path): no picture could be decoded.", exitCode: ConvoyError.dataError)
         }

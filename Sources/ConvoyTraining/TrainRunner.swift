@@ -5,9 +5,9 @@ import ConvoyWeights
 import Foundation
 
 /// Runs a `TrainJob`: loads the model for training (`TrainableModel`), surveys the pairs
-/// (`TrainingData`), then step by step packs a mini-batch, runs forward, the loss and backward,
-/// and lets the optimizer update the weights at the scheduled learning rate; measures the
-/// held-out pairs every `validateEvery` steps, writes checkpoints, and at the end (or at Ctrl-C)
+/// (`TrainingData`), restores a checkpoint when asked, then runs the steps (`TrainingLoop`: a
+/// mini-batch, forward, the loss, backward, the optimizer at the scheduled learning rate; the
+/// held-out pairs every `validateEvery` steps), writes checkpoints, and at the end (or at Ctrl-C)
 /// writes the weights.
 ///
 /// Everything the result depends on follows from the job and its seed: the initial weights
@@ -28,107 +28,26 @@ public final class TrainRunner {
     public func run() throws -> TrainSummary {
         try checkOutputs()
         let model = try loadModel()
-        let data: TrainingData
-        do {
-            data = try TrainingData(source: job.source, inputChannels: model.inputChannels,
-                                    outputShape: { try model.outputShapes(batch: $0.n, height: $0.h, width: $0.w)[0] },
-                                    options: job.data)
-        } catch let error where Interruption.receivedSignal != nil {
-            // Ctrl-C while the pairs were surveyed stops the decoders, so what they read is short.
-            throw ConvoyError("stopped before the first step (\(error)); nothing was written.", exitCode: Interruption.exitCode!)
-        }
-        if let code = Interruption.exitCode {
-            throw ConvoyError("stopped before the first step; nothing was written.", exitCode: code)
-        }
-        if job.loss == .crossEntropy && data.targetShape.c < 2 {
-            throw ConvoyError("\(job.model): cross-entropy compares probabilities over channels, and the model's first output has one; use --loss mse or l1, or give the model a softmax over 3 channels.",
-                              exitCode: ConvoyError.usage)
-        }
+        let data = try openData(for: model)
         Log.info("\(job.source.inputName) → \(job.source.targetName): \(data.description).")
-        let batch = job.data.batch
-        let totalSteps = job.steps ?? max(1, Int((job.epochs * Double(data.trainingCount) / Double(batch)).rounded(.up)))
+        let totalSteps = job.steps ?? max(1, Int((job.epochs * Double(data.trainingCount) / Double(job.data.batch)).rounded(.up)))
         let optimizer: Optimizer = job.optimizer == .adam
             ? Adam(learningRate: job.baseLearningRate, weightDecay: job.weightDecay)
             : SGD(learningRate: job.baseLearningRate, momentum: job.momentum, weightDecay: job.weightDecay)
-        let schedule: LearningRateSchedule
-        switch job.schedule {
-        case .constant: schedule = .constant
-        case .step: schedule = .step(stepSize: job.stepSize ?? max(1, totalSteps / 3), gamma: job.gamma)
-        case .cosine: schedule = .cosine(totalSteps: totalSteps, minimum: job.minimumRate)
-        }
         let settings = self.settings(data)
-
         var firstStep = 0
         if let resume = job.resume {
             firstStep = try restore(from: resume, model: model, optimizer: optimizer, data: data, settings: settings, totalSteps: totalSteps)
             Log.info("Resuming \(resume) at step \(firstStep) of \(totalSteps).")
         }
-
-        let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let outputCount = model.outputs.count
-        let gradient = Tensor(shape: data.targetShape)
-        let progress = TrainingProgress(mode: job.progress)
-        var recent: [Double] = []          // the last 100 losses: reports show their mean
-        var validation: (loss: Double, psnr: Double)?
-        var step = firstStep
-        var learningRate = job.baseLearningRate
-        // The data's generator after the last whole step's batch: an interrupted batch may have
-        // drawn further, and a checkpoint must hold the state that matches its step.
-        var generatorState = data.generatorState
-
-        func snapshot(end: Bool) -> TrainingSnapshot {
-            let elapsed = progress.elapsed
-            let done = step - firstStep
-            let rate = elapsed > 0 ? Double(done) / elapsed : 0
-            let loss = recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
-            return TrainingSnapshot(step: step, steps: totalSteps, epoch: Double(step * batch) / Double(data.trainingCount),
-                                    loss: loss, validationLoss: validation?.loss, validationPSNR: validation?.psnr,
-                                    learningRate: Double(learningRate), stepsPerSecond: (rate * 100).rounded() / 100,
-                                    elapsed: (elapsed * 1000).rounded() / 1000,
-                                    eta: end ? 0 : (rate > 0 ? ((Double(totalSteps - step) / rate) * 10).rounded() / 10 : nil),
-                                    progress: end ? "end" : "continue")
+        let loop = TrainingLoop(job: job, model: model, data: data, optimizer: optimizer, schedule: schedule(totalSteps: totalSteps),
+                                totalSteps: totalSteps, firstStep: firstStep)
+        try loop.run { step, generatorState in
+            try TrainingCheckpoint.write(path: job.checkpoint!, parameters: model.stateDict, optimizerState: optimizer.state,
+                                         step: step, generatorState: generatorState, settings: settings)
         }
-
-        while step < totalSteps {
-            if Interruption.receivedSignal != nil { break }
-            let examples: TrainingBatch
-            do {
-                examples = try data.nextBatch()
-            } catch where Interruption.receivedSignal != nil {
-                break   // Ctrl-C stopped a streamed epoch's decoders mid-batch
-            }
-            generatorState = data.generatorState
-            learningRate = schedule.rate(base: job.baseLearningRate, step: step)
-            optimizer.learningRate = learningRate
-            let prediction = model.graph.forward(examples.input, context: context)[0]
-            let loss = job.loss.evaluate(prediction: prediction, target: examples.target, gradient: gradient)
-            guard loss.isFinite else {
-                throw ConvoyError("the training loss became \(loss) at step \(step + 1); lower the learning rate (--lr) or check the model.",
-                                  exitCode: ConvoyError.dataError)
-            }
-            model.graph.zeroGradients()
-            model.graph.backward(outputGradients: [gradient] + Array(repeating: nil, count: outputCount - 1), context: context)
-            optimizer.step(model.parameters)
-            step += 1
-            recent.append(loss)
-            if recent.count > 100 { recent.removeFirst(recent.count - 100) }
-
-            if data.validationCount > 0 && (step % job.validateEvery == 0 || step == totalSteps) {
-                validation = measure(model: model, data: data, context: context)
-                Log.info(TrainingProgress.line(snapshot(end: false)))
-            }
-            if let checkpoint = job.checkpoint, let every = job.checkpointEvery, step % every == 0 || step == totalSteps {
-                try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, generatorState: generatorState, settings: settings)
-            }
-            if progress.isDue { progress.emit(snapshot(end: false)) }
-        }
-        if Interruption.receivedSignal != nil, let checkpoint = job.checkpoint, step > firstStep {
-            try writeCheckpoint(checkpoint, model: model, optimizer: optimizer, step: step, generatorState: generatorState, settings: settings)
-        }
-        progress.emit(snapshot(end: true))
-
         var metadata = settings
-        metadata["steps"] = String(step)
+        metadata["steps"] = String(loop.step)
         metadata["loss"] = job.loss.rawValue
         metadata["model"] = (job.model as NSString).lastPathComponent
         do {
@@ -136,12 +55,7 @@ public final class TrainRunner {
         } catch let error as SafeTensorsError {
             throw ConvoyError(error.description, exitCode: ConvoyError.cannotCreate)
         }
-        let seconds = progress.elapsed
-        return TrainSummary(firstStep: firstStep, steps: step, epochs: Double(step * batch) / Double(data.trainingCount),
-                            loss: recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count),
-                            validationLoss: validation?.loss, validationPSNR: validation?.psnr, seconds: seconds,
-                            stepsPerSecond: seconds > 0 ? Double(step - firstStep) / seconds : 0,
-                            interrupted: Interruption.receivedSignal != nil, output: job.output)
+        return loop.summary()
     }
 
     // MARK: Pieces
@@ -177,30 +91,42 @@ public final class TrainRunner {
         }
     }
 
+    /// Surveys the job's pairs for `model` (`TrainingData`), and refuses a loss the model's output
+    /// cannot take.
+    private func openData(for model: TrainableModel) throws -> TrainingData {
+        let data: TrainingData
+        do {
+            data = try TrainingData(source: job.source, inputChannels: model.inputChannels,
+                                    outputShape: { try model.outputShapes(batch: $0.n, height: $0.h, width: $0.w)[0] },
+                                    options: job.data)
+        } catch let error where Interruption.receivedSignal != nil {
+            // Ctrl-C while the pairs were surveyed stops the decoders, so what they read is short.
+            throw ConvoyError("stopped before the first step (\(error)); nothing was written.", exitCode: Interruption.exitCode!)
+        }
+        if let code = Interruption.exitCode {
+            throw ConvoyError("stopped before the first step; nothing was written.", exitCode: code)
+        }
+        if job.loss == .crossEntropy && data.targetShape.c < 2 {
+            throw ConvoyError("\(job.model): cross-entropy compares probabilities over channels, and the model's first output has one; use --loss mse or l1, or give the model a softmax over 3 channels.",
+                              exitCode: ConvoyError.usage)
+        }
+        return data
+    }
+
+    /// The job's learning-rate schedule over a run of `totalSteps`.
+    private func schedule(totalSteps: Int) -> LearningRateSchedule {
+        switch job.schedule {
+        case .constant: return .constant
+        case .step: return .step(stepSize: job.stepSize ?? max(1, totalSteps / 3), gamma: job.gamma)
+        case .cosine: return .cosine(totalSteps: totalSteps, minimum: job.minimumRate)
+        }
+    }
+
     /// The settings a checkpoint records and a resumed run must share.
     private func settings(_ data: TrainingData) -> [String: String] {
         ["seed": String(job.data.seed), "batch": String(job.data.batch), "crop": job.data.crop.map(String.init) ?? "none",
          "pairs": String(data.pairCount), "training_pairs": String(data.trainingCount),
          "shuffle_buffer": data.isInMemory ? "all" : String(data.shuffleBufferSize), "optimizer": job.optimizer.rawValue]
-    }
-
-    /// Mean loss and PSNR over the validation windows.
-    private func measure(model: TrainableModel, data: TrainingData, context: ExecutionContext) -> (loss: Double, psnr: Double) {
-        var loss = 0.0, squared = 0.0, count = 0
-        data.forEachValidationBatch { batch in
-            let prediction = model.graph.forward(batch.input, context: context)[0]
-            loss += job.loss.evaluate(prediction: prediction, target: batch.target) * Double(prediction.count)
-            squared += Loss.mse.evaluate(prediction: prediction, target: batch.target) * Double(prediction.count)
-            count += prediction.count
-        }
-        let mse = squared / Double(max(1, count))
-        return (loss / Double(max(1, count)), mse > 0 ? 10 * log10(1 / mse) : .infinity)
-    }
-
-    private func writeCheckpoint(_ path: String, model: TrainableModel, optimizer: Optimizer, step: Int, generatorState: UInt64,
-                                 settings: [String: String]) throws {
-        try TrainingCheckpoint.write(path: path, parameters: model.stateDict, optimizerState: optimizer.state, step: step,
-                                     generatorState: generatorState, settings: settings)
     }
 
     /// Puts the checkpoint's weights and optimizer state in place and moves the data to its step;

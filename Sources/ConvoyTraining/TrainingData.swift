@@ -20,7 +20,8 @@ import Foundation
 /// while validation keeps up to a quarter (evenly spaced held-out pairs when all do not fit).
 /// Re-decoding costs one decode per epoch, which for the small models trained here is less than
 /// the training arithmetic; seeking to random frames instead would decode from the previous
-/// keyframe for every example.
+/// keyframe for every example. Standard input can be read only once, so pairs from it must fit
+/// the budget: the survey stops with an error saying so as soon as they do not.
 ///
 /// **Order.** Epoch e draws from its own generator `SampleGenerator(seed:, stream: 2 + e)`: the
 /// pair order, then each example's window position (uniform over the frame). Each epoch hands out
@@ -90,8 +91,11 @@ public final class TrainingData {
         }
         inputSpace = inputChannels == 3 ? .rgb : .luma
 
-        // The window the model sees, and what it makes of it.
-        let first = try source.firstInputSize(space: inputSpace, threads: options.threads)
+        // The window the model sees, and what it makes of it. The survey's reader opens the input
+        // first (standard input is read once: this reader is the only one), and its target once
+        // the model's output says which planes it is read as.
+        let reader = try source.makeReader(inputSpace: inputSpace, threads: options.threads)
+        let first = try reader.firstInputSize()
         let window = options.crop.map { (width: $0, height: $0) } ?? first
         let windowText = "\(window.width)×\(window.height)"
         let output: Shape, larger: Shape
@@ -110,6 +114,7 @@ public final class TrainingData {
         targetSpace = output.c == 3 ? .rgb : .luma
         inputShape = Shape(options.batch, inputChannels, window.height, window.width)
         targetShape = Shape(options.batch, output.c, output.h, output.w)
+        try reader.openTarget(space: targetSpace)
 
         // The survey: every pair once.
         var scale: Int?
@@ -118,7 +123,6 @@ public final class TrainingData {
         var bytes = 0
         var largestPair = 0
         var count = 0
-        let reader = try source.makeReader(inputSpace: inputSpace, targetSpace: targetSpace, threads: options.threads)
         while let pair = try reader.next() {
             let k = try Self.checkSizes(pair, window: window, wholeFrames: options.crop == nil, firstSize: first)
             if scale == nil {
@@ -140,6 +144,11 @@ public final class TrainingData {
             largestPair = max(largestPair, pair.byteCount)
             if cache != nil {
                 if bytes <= options.memoryBudget { cache!.append(pair) } else { cache = nil }
+            }
+            if cache == nil && !source.canBeReadAgain {
+                throw ConvoyError(String(format: "standard input can be read only once, so its frame pairs must fit --frame-cache (%.2f MB), and the first %d take %.2f MB; give a larger --frame-cache or read the frames from a file.",
+                                         Double(options.memoryBudget) / 1_048_576, count + 1, Double(bytes) / 1_048_576),
+                                  exitCode: ConvoyError.usage)
             }
             count += 1
         }

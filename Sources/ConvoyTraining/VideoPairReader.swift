@@ -1,22 +1,34 @@
 import ConvoyPipeline
 import Foundation
 
-/// Pairs the frames of two videos one by one, in decoding order, checking that each pair shows the
-/// same moment: frame i of the input and frame i of the target must lie at the same time after
-/// their video's first frame (within half a frame period), and both videos must end together.
+/// Pairs the frames of two frame inputs (videos, standard input, raw frames, image sequences,
+/// generated frames) one by one, in decoding order, checking that each pair shows the same moment:
+/// frame i of the input and frame i of the target must lie at the same time after their first
+/// frame (within half a frame period), and both must end together.
 final class VideoPairReader: FramePairReader {
     private let input: DecodedVideo
-    private let target: DecodedVideo
+    private let targetInput: FrameInput
+    private let threads: Int
+    private var target: DecodedVideo?
     private var index = 0
     private var origins: (input: Double, target: Double)?
 
-    /// Opens both videos, decoding the input into `inputSpace` and the target into `targetSpace`.
-    init(input: String, target: String, inputSpace: FilterSpace, targetSpace: FilterSpace, threads: Int) throws {
+    /// Opens the input, decoding it into `inputSpace`; the target opens with `openTarget`.
+    init(input: FrameInput, target: FrameInput, inputSpace: FilterSpace, threads: Int) throws {
         self.input = try DecodedVideo(input, space: inputSpace, threads: threads)
-        self.target = try DecodedVideo(target, space: targetSpace, threads: threads)
+        targetInput = target
+        self.threads = threads
+    }
+
+    func firstInputSize() throws -> (width: Int, height: Int) { (input.width, input.height) }
+
+    func openTarget(space: FilterSpace) throws {
+        precondition(target == nil, "the target opens once")
+        target = try DecodedVideo(targetInput, space: space, threads: threads)
     }
 
     func next() throws -> FramePair? {
+        guard let target else { preconditionFailure("open the target before reading pairs") }
         let a = try input.next()
         let b = try target.next()
         switch (a, b) {

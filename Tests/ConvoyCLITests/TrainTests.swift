@@ -65,10 +65,10 @@ final class TrainTests: ConvoyTestCase {
     }
 
     /// Runs convoy, expecting failure with `code` and one error line naming `culprits`, and no new files.
-    private func assertRefused(_ arguments: [String], code: Int32, naming culprits: [String],
+    private func assertRefused(_ arguments: [String], code: Int32, naming culprits: [String], stdinFile: String? = nil,
                                file: StaticString = #filePath, line: UInt = #line) throws {
         let before = directoryListing()
-        let result = try convoy(arguments + ["--quiet"])
+        let result = try convoy(arguments + ["--quiet"], stdinFile: stdinFile)
         assertNoCrashTrace(result, file: file, line: line)
         XCTAssertEqual(result.status, code, result.summary, file: file, line: line)
         XCTAssertEqual(result.stderrLines.count, 1, "one line: \(result.stderrLines)", file: file, line: line)
@@ -213,6 +213,36 @@ final class TrainTests: ConvoyTestCase {
         let missing = try convoy(["filter", input, "--model", net, "--weights", path("nope.safetensors"), "-o", path("n.mkv")])
         XCTAssertEqual(missing.status, 66, missing.stderrText)
         XCTAssertTrue(missing.stderrText.contains("nope.safetensors"), missing.stderrText)
+    }
+
+    /// Frames on standard input train exactly as the same frames from a file: the input as raw
+    /// yuv420p (`--input - --raw`) or the target as a y4m container (`--target -`) give weights
+    /// byte for byte those of the two files with the same seed (luma planes, so no conversion
+    /// differs). Both sides on standard input, and standard-input pairs over `--frame-cache`
+    /// (read only once, they cannot be streamed again), are refused with one line.
+    func testStandardInputTrainsAsTheSameFramesFromAFile() throws {
+        let input = try noisyClip("in.mkv", frames: 8)
+        let target = try convolved(input, "gauss.mkv", matrix: "1 2 1 2 4 2 1 2 1", extra: ":0rdiv=1/16")
+        let net = try singleConv("g.yaml", bias: true)
+        let train = ["train", net, "--steps", "30", "--crop", "16", "--batch", "4", "--seed", "5", "--validation", "0.25",
+                     "--validate-every", "10"]
+        try convoySucceeds(train + ["--input", input, "--target", target, "-o", path("files.safetensors")])
+        try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", "yuv420p", path("in.yuv")])
+        try ffmpeg(["-i", target, "-f", "yuv4mpegpipe", "-pix_fmt", "yuv420p", path("gauss.y4m")])
+
+        let raw = try convoy(train + ["--input", "-", "--raw", "96x64:yuv420p@10", "--target", target, "-o", path("raw.safetensors")],
+                             stdinFile: path("in.yuv"))
+        XCTAssertEqual(raw.status, 0, raw.summary)
+        let y4m = try convoy(train + ["--input", input, "--target", "-", "-o", path("y4m.safetensors")], stdinFile: path("gauss.y4m"))
+        XCTAssertEqual(y4m.status, 0, y4m.summary)
+        let files = try XCTUnwrap(fileData(path("files.safetensors")))
+        XCTAssertEqual(fileData(path("raw.safetensors")), files, "raw frames on stdin train as the file does")
+        XCTAssertEqual(fileData(path("y4m.safetensors")), files, "a y4m target on stdin trains as the file does")
+        XCTAssertTrue(raw.stderrText.contains("- → \(target)"), raw.stderrText)
+
+        try assertRefused(train + ["--input", "-", "--target", "-"], code: 64, naming: ["standard input"])
+        try assertRefused(train + ["--input", "-", "--raw", "96x64:yuv420p@10", "--target", target, "--frame-cache", "0"],
+                          code: 64, naming: ["standard input", "--frame-cache"], stdinFile: path("in.yuv"))
     }
 
     /// Stopping at a checkpoint and resuming gives exactly the weights of a run never stopped: for

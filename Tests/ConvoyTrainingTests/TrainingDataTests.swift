@@ -59,7 +59,7 @@ final class TrainingDataTests: XCTestCase {
                       outputShape: ((Shape) throws -> Shape)? = nil) throws -> TrainingData {
         var options = TrainingDataOptions(crop: crop, batch: batch, validationFraction: validation, seed: seed)
         if let memory { options.memoryBudget = memory }
-        return try TrainingData(source: try TrainingSource.detect(input: input, target: target), inputChannels: channels,
+        return try TrainingData(source: try TrainingSource(input: FrameInput(input), target: FrameInput(target)), inputChannels: channels,
                                 outputShape: outputShape ?? { $0 }, options: options)
     }
 
