@@ -1,7 +1,9 @@
 import Foundation
 
 /// Writes progress to standard error in the chosen format, at most once a second (a terminal line
-/// four times a second). Never writes to standard output.
+/// four times a second), for every job: frames written (`update`, `finish`) or any other
+/// `ProgressReport` (`isDue`, `emit`), such as a training run's steps. Never writes to standard
+/// output.
 public final class ProgressReporter {
     private let mode: ProgressMode
     private let duration: Double?
@@ -14,8 +16,9 @@ public final class ProgressReporter {
         return encoder
     }()
 
-    /// `duration` (seconds) enables an ETA. `auto` becomes a terminal line only when stderr is a tty.
-    public init(mode: ProgressMode, duration: Double?) {
+    /// `duration` (seconds) enables an ETA for frames. `auto` becomes a terminal line only when
+    /// stderr is a tty.
+    public init(mode: ProgressMode, duration: Double? = nil) {
         if mode == .auto {
             self.mode = isatty(STDERR_FILENO) != 0 ? .auto : .none
         } else {
@@ -28,18 +31,18 @@ public final class ProgressReporter {
     /// Seconds since the reporter was made.
     public var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 
+    /// True when a report is due: the mode writes reports and the interval has passed since the
+    /// last one (callers then build their report and `emit` it).
+    public var isDue: Bool { mode != .none && elapsed - lastReport >= interval }
+
     /// Notes that `frames` frames have been written, the last at `time` seconds.
     public func update(frames: Int, time: Double) {
-        guard mode != .none else { return }
-        let now = elapsed
-        guard now - lastReport >= interval else { return }
-        lastReport = now
-        emit(snapshot(frames: frames, time: time, now: now, end: false))
+        guard isDue else { return }
+        emit(snapshot(frames: frames, time: time, now: elapsed, end: false))
     }
 
     /// The last report.
     public func finish(frames: Int, time: Double) {
-        guard mode != .none else { return }
         emit(snapshot(frames: frames, time: time, now: elapsed, end: true))
     }
 
@@ -56,30 +59,18 @@ public final class ProgressReporter {
                                 progress: end ? "end" : "continue")
     }
 
-    private func emit(_ snapshot: ProgressSnapshot) {
+    /// Writes `report` in the reporter's mode (nothing for `none`) and starts the next interval.
+    public func emit(_ report: some ProgressReport) {
+        guard mode != .none else { return }
+        lastReport = elapsed
         let text: String
         switch mode {
         case .json:
-            let data = (try? encoder.encode(snapshot)) ?? Data()
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            text = String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
         case .ffmpeg:
-            let microseconds = Int64(snapshot.outTime * 1_000_000)
-            text = """
-            frame=\(snapshot.frames)
-            fps=\(String(format: "%.2f", snapshot.fps))
-            out_time_us=\(microseconds)
-            out_time_ms=\(microseconds)
-            out_time=\(ProgressReporter.clock(snapshot.outTime, fraction: 6))
-            dup_frames=0
-            drop_frames=0
-            speed=\(snapshot.elapsed > 0 ? String(format: "%.3gx", snapshot.outTime / snapshot.elapsed) : "N/A")
-            progress=\(snapshot.progress)
-
-            """
+            text = report.keyValueLines.joined(separator: "\n") + "\n"
         case .auto:
-            let eta = snapshot.eta.map { " eta=\(ProgressReporter.clock($0, fraction: 0))" } ?? ""
-            let line = "frame=\(snapshot.frames) fps=\(String(format: "%.1f", snapshot.fps)) time=\(ProgressReporter.clock(snapshot.outTime, fraction: 2)) elapsed=\(ProgressReporter.clock(snapshot.elapsed, fraction: 0))\(eta)"
-            text = "\r\(line)\u{1B}[K" + (snapshot.progress == "end" ? "\n" : "")
+            text = "\r" + report.statusLine + "\u{1B}[K" + (report.isLast ? "\n" : "")
         case .none:
             return
         }
@@ -87,7 +78,7 @@ public final class ProgressReporter {
     }
 
     /// `HH:MM:SS` with `fraction` decimals of seconds.
-    package static func clock(_ seconds: Double, fraction: Int) -> String {
+    public static func clock(_ seconds: Double, fraction: Int) -> String {
         let whole = max(0, seconds)
         let hours = Int(whole / 3600)
         let minutes = Int(whole.truncatingRemainder(dividingBy: 3600) / 60)

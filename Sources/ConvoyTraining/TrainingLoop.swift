@@ -27,7 +27,7 @@ final class TrainingLoop {
     private var recent: [Double] = []
     private var validation: (loss: Double, psnr: Double)?
     private var learningRate: Float
-    private let progress: TrainingProgress
+    private let progress: ProgressReporter
     private let context: ExecutionContext
     private let gradient: Tensor
 
@@ -43,7 +43,7 @@ final class TrainingLoop {
         step = firstStep
         generatorState = data.generatorState
         learningRate = job.baseLearningRate
-        progress = TrainingProgress(mode: job.progress)
+        progress = ProgressReporter(mode: job.progress)
         context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         gradient = Tensor(shape: data.targetShape)
     }
@@ -65,7 +65,7 @@ final class TrainingLoop {
             try takeStep(examples)
             if data.validationCount > 0 && (step % job.validateEvery == 0 || step == totalSteps) {
                 validation = measure()
-                Log.info(TrainingProgress.line(snapshot(end: false)))
+                Log.info(snapshot(end: false).statusLine)
             }
             if job.checkpoint != nil, let every = job.checkpointEvery, step % every == 0 || step == totalSteps {
                 try checkpoint(step, generatorState)
