@@ -15,14 +15,7 @@ public final class FeatureRunner {
     }
 
     public func run() throws -> RunSummary {
-        let space: FilterSpace
-        switch job.inputChannels {
-        case 3: space = .rgb
-        case 1: space = .luma
-        default:
-            throw ConvoyError("the model takes \(job.inputChannels) input channels; Convoy feeds 3 (RGB) or 1 (luma).",
-                              exitCode: ConvoyError.dataError)
-        }
+        let space = try inputSpace()
         let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
         source.scale(for: job.model.flatMap { model in model.fixedInputSize.map { (model.name, $0.x, $0.y) } }, input: job.input)
         let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
@@ -74,6 +67,17 @@ public final class FeatureRunner {
             throw error
         }
         return feed.counts.summary(seconds: progress.elapsed)
+    }
+
+    /// The planes the model reads: RGB for 3 input channels, luma for 1.
+    private func inputSpace() throws -> FilterSpace {
+        switch job.inputChannels {
+        case 3: return .rgb
+        case 1: return .luma
+        default:
+            throw ConvoyError("the model takes \(job.inputChannels) input channels; Convoy feeds 3 (RGB) or 1 (luma).",
+                              exitCode: ConvoyError.dataError)
+        }
     }
 
     /// `pictures`: the input's files by picture index (folders and sequences), else empty.

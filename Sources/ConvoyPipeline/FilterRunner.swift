@@ -21,20 +21,7 @@ public final class FilterRunner {
         let source = try job.source.open(space: job.processor.space, threads: job.threads ?? 0,
                                          autorotate: job.autorotate, strict: job.strict)
         source.scale(for: job.processor.fixedInput, input: job.input)
-        var image = ImageOutput.detect(target: job.output, format: job.format, folderExtension: job.imageFormat)
-        if var found = image {
-            found.startNumber = job.startNumber ?? 1
-            found.sourcePaths = source.sourcePaths
-            found.overwrite = job.overwrite
-            image = found
-            // The names known before the run are checked now; the rest when the pictures are moved.
-            let known = found.isFolder ? max(1, source.sourcePaths.count) : 1
-            for index in 0..<known {
-                try OutputGuard.check(output: found.path(written: index, sourceIndex: index), input: job.input, overwrite: job.overwrite)
-            }
-        } else {
-            try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
-        }
+        let image = try checkOutput(source: source)
         let processor = job.processor
         let size: (width: Int, height: Int)
         do {
@@ -90,6 +77,24 @@ public final class FilterRunner {
                               exitCode: ConvoyError.dataError)
         }
         return counts.summary(seconds: progress.elapsed)
+    }
+
+    /// The picture output the job's output names (nil for a video), once the names known before
+    /// the run are checked: an existing file without `-y`, or the input itself, is refused.
+    private func checkOutput(source: FrameSource) throws -> ImageOutput? {
+        guard var image = ImageOutput.detect(target: job.output, format: job.format, folderExtension: job.imageFormat) else {
+            try OutputGuard.check(output: job.output, input: job.input, overwrite: job.overwrite)
+            return nil
+        }
+        image.startNumber = job.startNumber ?? 1
+        image.sourcePaths = source.sourcePaths
+        image.overwrite = job.overwrite
+        // The names known before the run are checked now; the rest when the pictures are moved.
+        let known = image.isFolder ? max(1, source.sourcePaths.count) : 1
+        for index in 0..<known {
+            try OutputGuard.check(output: image.path(written: index, sourceIndex: index), input: job.input, overwrite: job.overwrite)
+        }
+        return image
     }
 
     /// The output video for pictures of `size` made from `source`'s: every other stream of the
