@@ -76,6 +76,13 @@ final class ONNXFixtureTests: XCTestCase {
         XCTAssertFalse(more.graph.nodes.contains { $0.name == "sg" || $0.name == "h6" }, "\(more.graph.nodes.map(\.name))")
     }
 
+    func testNodesNoOutputReadsAreNotRunAndSaidSo() throws {
+        let model = try load("dead_branch")
+        XCTAssertEqual(model.graph.nodes.map(\.name), ["y"])
+        XCTAssertEqual(model.layers.map(\.name), ["y"])
+        XCTAssertTrue(model.notes.contains("Not run (no output reads them): \"unused\", \"unused2\""), "\(model.notes)")
+    }
+
     func testSummaryShowsTheGraphAsRunAndWhatWasFolded() throws {
         let model = try load("classifier_opset13", frame: SpatialPair(y: 720, x: 1280))
         let summary = try model.summary(inputHeight: 720, inputWidth: 1280)

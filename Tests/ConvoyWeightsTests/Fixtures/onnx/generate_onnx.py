@@ -349,6 +349,10 @@ save("hardswish_spelled_opset9", [helper.make_node("Conv", ["image", "w"], ["x"]
                                   helper.make_node("Add", ["x", "three"], ["a"]), helper.make_node("Clip", ["a"], ["c"], min=0.0, max=6.0),
                                   helper.make_node("Mul", ["x", "c"], ["m"]), helper.make_node("Div", ["m", "six"], ["y"])],
      [init("w", weight(4, 3, 3, 3, scale=1.5)), three, six], X, ["y"], 9)
+# A branch no output reads (not run; convoy model says so).
+save("dead_branch", [helper.make_node("Conv", ["image", "w"], ["y"], pads=[1, 1, 1, 1]),
+                     helper.make_node("Sigmoid", ["image"], ["unused"]), helper.make_node("Relu", ["unused"], ["unused2"])],
+     [init("w", weight(2, 3, 3, 3))], X, ["y"], 13)
 # Known operators used as Convoy cannot run them, beside an unknown one: all listed in one line.
 bad("unsupported_uses", [helper.make_node("Conv", ["image", "w"], ["c"], name="conv"),
                          helper.make_node("MaxPool", ["c"], ["p1"], kernel_shape=[2, 2], dilations=[2, 2], name="pool1"),
