@@ -4,6 +4,11 @@ same convolution layers on the same shapes and batch, random Float32 inputs, and
 line per case: the median milliseconds per frame and GFLOP/s.
 
 Usage: conv_peer.py [--case NAME ...] [--batch 8] [--width 1920] [--height 1080] [--threads 2] [--repeat 5]
+       conv_peer.py --model NET.onnx [--flop-per-frame N] [--batch 8] [--width …] [--height …] …
+
+With --model, the ONNX file itself is timed as `convoy-bench --model NET.onnx` times it (its
+first input fed random frames of its channel count, every output bound); its FLOPs are not
+counted here: give convoy-bench's flop_per_frame for a GFLOP/s figure.
 
 Cases (as convoy-bench's): conv-3-16 and conv-16-32 are Conv (3×3, pads 1, bias) + Relu;
 depthwise-rgb is a Conv 3→3 with group 3 (3×3, pads 1, bias), no activation; tiny-features is
@@ -68,6 +73,43 @@ def build_model(in_channels, out_channels, groups, relu, rng):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def timed(session, binding, repeat):
+    """One warm-up run, then the seconds of each of `repeat` runs."""
+    session.run_with_iobinding(binding)
+    seconds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        session.run_with_iobinding(binding)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def report(name, seconds, flop_per_frame, args):
+    median = statistics.median(seconds)
+    gflops = round(flop_per_frame * args.batch / median / 1e9, 1) if flop_per_frame else None
+    print(json.dumps({"batch": args.batch, "flop_per_frame": flop_per_frame, "gflops": gflops, "height": args.height,
+                      "ms_per_frame": round(median * 1000 / args.batch, 3), "name": name,
+                      "runs_ms_per_frame": [round(s * 1000 / args.batch, 3) for s in seconds],
+                      "threads": args.threads, "width": args.width}, sort_keys=True), flush=True)
+
+
+def time_model(args, rng):
+    """`--model`: the file's first input fed a random batch, every output bound once."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = args.threads
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
+    first = session.get_inputs()[0]
+    batch = rng.random((args.batch, first.shape[1], args.height, args.width), dtype=np.float32)
+    shapes = [result.shape for result in session.run(None, {first.name: batch})]
+    outputs = [np.empty(shape, dtype=np.float32) for shape in shapes]
+    binding = session.io_binding()
+    binding.bind_cpu_input(first.name, batch)
+    for info, output in zip(session.get_outputs(), outputs):
+        binding.bind_output(info.name, "cpu", 0, np.float32, output.shape, output.ctypes.data)
+    report(os.path.basename(args.model), timed(session, binding, args.repeat), args.flop_per_frame, args)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--case", action="append", choices=sorted(CASES), help="a case to run (repeatable); all when omitted")
@@ -76,8 +118,13 @@ def main():
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--model", help="time this ONNX file alone instead of the cases")
+    parser.add_argument("--flop-per-frame", type=float, help="with --model: its FLOPs per frame (convoy-bench's flop_per_frame)")
     args = parser.parse_args()
     rng = np.random.default_rng(0xC04B07)
+    if args.model:
+        time_model(args, rng)
+        return
     for name in args.case or list(CASES):
         in_channels, out_channels, groups, relu = CASES[name]
         options = ort.SessionOptions()
@@ -97,23 +144,13 @@ def main():
         binding = session.io_binding()
         binding.bind_cpu_input(session.get_inputs()[0].name, batch)
         binding.bind_output(session.get_outputs()[0].name, "cpu", 0, np.float32, output.shape, output.ctypes.data)
-        session.run_with_iobinding(binding)
-        seconds = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            session.run_with_iobinding(binding)
-            seconds.append(time.perf_counter() - start)
+        seconds = timed(session, binding, args.repeat)
         if network:
             pooled = (args.height // 2) * (args.width // 2)
             flop_per_frame = 2 * 9 * (16 * 3 * args.height * args.width + 32 * 16 * pooled + 32 * 32 * pooled)
         else:
             flop_per_frame = 2 * out_channels * args.height * args.width * (in_channels // groups) * 9
-        median = statistics.median(seconds)
-        print(json.dumps({"batch": args.batch, "flop_per_frame": flop_per_frame,
-                          "gflops": round(flop_per_frame * args.batch / median / 1e9, 1), "height": args.height,
-                          "ms_per_frame": round(median * 1000 / args.batch, 3), "name": name,
-                          "runs_ms_per_frame": [round(s * 1000 / args.batch, 3) for s in seconds],
-                          "threads": args.threads, "width": args.width}, sort_keys=True), flush=True)
+        report(name, seconds, flop_per_frame, args)
         del session, binding, batch, output
 
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// The timings of one case, printed as one JSON line.
 struct BenchResult: Encodable {
-    /// The case's name (`BenchCase.rawValue`).
+    /// The case's name (`BenchCase.rawValue`), or the model file's (`--model`).
     let name: String
     /// Median over the timed repetitions of a batch's wall time, divided by the batch size.
     let msPerFrame: Double
@@ -25,14 +25,20 @@ struct BenchResult: Encodable {
         case flopPerFrame = "flop_per_frame"
     }
 
-    /// The result of `batchSeconds` (one entry per timed repetition of a whole batch).
+    /// The result of `batchSeconds` (one entry per timed repetition of a whole batch) of a case.
     init(benchCase: BenchCase, batchSeconds: [Double], batch: Int, width: Int, height: Int, threads: Int) {
+        self.init(name: benchCase.rawValue, flopPerFrame: benchCase.flopsPerFrame(width: width, height: height), batchSeconds: batchSeconds,
+                  batch: batch, width: width, height: height, threads: threads)
+    }
+
+    /// The result of `batchSeconds` of the workload `name`, whose frames cost `flopPerFrame`.
+    init(name: String, flopPerFrame: Double, batchSeconds: [Double], batch: Int, width: Int, height: Int, threads: Int) {
         precondition(!batchSeconds.isEmpty, "a result needs at least one timed run")
         let sorted = batchSeconds.sorted()
         let middle = sorted.count / 2
         let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        name = benchCase.rawValue
-        flopPerFrame = benchCase.flopsPerFrame(width: width, height: height)
+        self.name = name
+        self.flopPerFrame = flopPerFrame
         msPerFrame = (median * 1000 / Double(batch) * 1000).rounded() / 1000
         gflops = (flopPerFrame * Double(batch) / median / 1e9 * 10).rounded() / 10
         runsMsPerFrame = batchSeconds.map { ($0 * 1000 / Double(batch) * 1000).rounded() / 1000 }

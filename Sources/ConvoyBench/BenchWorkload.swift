@@ -37,15 +37,8 @@ final class BenchWorkload {
             let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
             run = { layer.forward(input, into: output, context: context) }
         case .tinyFeaturesONNX:
-            let network = try ONNXLoader.load(path: onnx).graph
-            let group = TiledForward(graph: network, field: nil).framesPerRun(frameShape: Shape(1, 3, height, width), batch: batch)
-            let inputs = stride(from: 0, to: batch, by: group).map { start in
-                Tensor(shape: Shape(min(group, batch - start), 3, height, width))
-            }
-            for input in inputs { BenchWorkload.fill(input, range: 0...1, random: &random) }
-            run = {
-                for input in inputs { _ = network.forward(input, context: context) }
-            }
+            run = BenchWorkload.network(try ONNXLoader.load(path: onnx).graph, channels: 3, batch: batch, width: width, height: height,
+                                        context: context, random: &random)
         case .tinyFeatures:
             var nodes: [Graph.Node] = []
             for (index, (input, output)) in [(3, 16), (16, 32), (32, 32)].enumerated() {
@@ -59,17 +52,8 @@ final class BenchWorkload {
                 nodes.append(Graph.Node(name: "conv\(index + 1)", operation: .layer(index == 0 ? try convolution.fusingMaxPool() : convolution),
                                         inputs: [index == 0 ? Graph.inputName : "conv\(index)"]))
             }
-            let network = try Graph(nodes: nodes, outputs: ["conv3"])
-            // As `convoy features` runs a batch: groups of whole frames that fit its activation
-            // budget (`TiledForward.framesPerRun`).
-            let group = TiledForward(graph: network, field: nil).framesPerRun(frameShape: Shape(1, 3, height, width), batch: batch)
-            let inputs = stride(from: 0, to: batch, by: group).map { start in
-                Tensor(shape: Shape(min(group, batch - start), 3, height, width))
-            }
-            for input in inputs { BenchWorkload.fill(input, range: 0...1, random: &random) }
-            run = {
-                for input in inputs { _ = network.forward(input, context: context) }
-            }
+            run = BenchWorkload.network(try Graph(nodes: nodes, outputs: ["conv3"]), channels: 3, batch: batch, width: width,
+                                        height: height, context: context, random: &random)
         case .gaussianIm2col:
             let layer = try BenchWorkload.gaussian.makeLayer()
             let planes = Tensor(shape: Shape(batch * 3, 1, height, width))
@@ -92,6 +76,33 @@ final class BenchWorkload {
                                           stride: width, bytesPerSample: 1, maxLevel: 255)
                 }
             }
+        }
+    }
+
+    /// A model file's network alone (`convoy-bench --model`): `model` built for frames of
+    /// `width`×`height`, run on `batch` random frames of its input channels (samples 0…1, as
+    /// Convoy feeds it) as `convoy features` runs them.
+    init(model: LoadedModel, batch: Int, width: Int, height: Int, threads: Int) throws {
+        OneDNNMatrixMultiplier.setThreadCount(1)
+        var random = SplitMix64(seed: 0xC0_4B07)
+        let resolved = try model.resolved(height: height, width: width)
+        _ = try resolved.outputShapes(batch: 1, height: height, width: width)
+        run = BenchWorkload.network(resolved.graph, channels: resolved.inputChannels, batch: batch, width: width, height: height,
+                                    context: ExecutionContext(threads: threads), random: &random)
+    }
+
+    /// Runs `network` on `batch` random frames `[·, channels, height, width]` as `convoy features`
+    /// runs a batch: in groups of whole frames that fit its activation budget
+    /// (`TiledForward.framesPerRun`), the inputs made once.
+    private static func network(_ network: Graph, channels: Int, batch: Int, width: Int, height: Int, context: ExecutionContext,
+                                random: inout SplitMix64) -> () -> Void {
+        let group = TiledForward(graph: network, field: nil).framesPerRun(frameShape: Shape(1, channels, height, width), batch: batch)
+        let inputs = stride(from: 0, to: batch, by: group).map { start in
+            Tensor(shape: Shape(min(group, batch - start), channels, height, width))
+        }
+        for input in inputs { fill(input, range: 0...1, random: &random) }
+        return {
+            for input in inputs { _ = network.forward(input, context: context) }
         }
     }
 

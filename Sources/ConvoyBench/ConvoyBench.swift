@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyWeights
 import Foundation
 
 /// `convoy-bench`: convolution layers alone, timed on random Float32 inputs, for `make bench`.
@@ -12,6 +13,17 @@ struct ConvoyBench: ParsableCommand {
         convolution, nothing else counted). The convolutions run as `convoy` runs them: the tiles \
         of a batch shared among the worker threads, oneDNN single-threaded in each. \
         bench/conv_peer.py times onnxruntime on the same shapes.
+
+        With --model, any network is timed alone instead: a YAML model file (with its weights) or an \
+        ONNX file, built for --size frames and run on random frames of its input channels (samples \
+        0 to 1, as Convoy feeds it) in the groups of whole frames `convoy features` uses; the FLOPs \
+        are its convolutions' (as `convoy model` counts them). bench/conv_peer.py --model times the \
+        same ONNX file in onnxruntime.
+
+        Examples:
+          convoy-bench --case conv-3-16 --case tiny-features
+          convoy-bench --model Samples/Models/tiny-features.yaml --size 1280x720
+          convoy-bench --model net.onnx --size 640x360 --batch 4 --threads 2
         """
     )
 
@@ -40,26 +52,73 @@ struct ConvoyBench: ParsableCommand {
     var onnx = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Tests/ConvoyWeightsTests/Fixtures/onnx/tiny-features.onnx").path
 
-    func validate() throws {
-        guard batch >= 1, width >= 3, height >= 3, threads >= 1, repetitions >= 1 else {
-            throw ValidationError("Batch, threads and repeat must be at least 1, width and height at least 3.")
+    @Option(help: "Time this network alone instead of the cases: a YAML model file (its weights beside it) or an ONNX file (.onnx).")
+    var model: String?
+
+    @Option(help: "The frame size, as WIDTHxHEIGHT (1280x720); the same as --width and --height.")
+    var size: String?
+
+    /// `--size` as numbers, or `--width` and `--height`.
+    private var frame: (width: Int, height: Int) {
+        get throws {
+            guard let size else { return (width, height) }
+            let parts = size.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let width = parts[0], let height = parts[1] else {
+                throw ValidationError("\(size): a size is WIDTHxHEIGHT, such as 1280x720.")
+            }
+            return (width, height)
         }
     }
 
+    func validate() throws {
+        let (width, height) = try frame
+        guard batch >= 1, width >= 3, height >= 3, threads >= 1, repetitions >= 1 else {
+            throw ValidationError("Batch, threads and repeat must be at least 1, width and height at least 3.")
+        }
+        if model != nil && !cases.isEmpty { throw ValidationError("Give --case or --model, not both.") }
+    }
+
     func run() throws {
+        let (width, height) = try frame
+        if let model {
+            let loaded: LoadedModel
+            let workload: BenchWorkload
+            let flops: Int
+            do {
+                loaded = model.lowercased().hasSuffix(".onnx") ? try ONNXLoader.load(path: model, frameSize: SpatialPair(y: height, x: width))
+                    : try ModelLoader.load(modelPath: model, frameSize: SpatialPair(y: height, x: width))
+                workload = try BenchWorkload(model: loaded, batch: batch, width: width, height: height, threads: threads)
+                flops = try loaded.resolved(height: height, width: width).flops(inputHeight: height, inputWidth: width)
+            } catch let error as ModelError {
+                FileHandle.standardError.write(Data("convoy-bench: \(error)\n".utf8))
+                throw ExitCode(error.problem == .noSuchFile ? 66 : 65)
+            } catch let error as SafeTensorsError {
+                FileHandle.standardError.write(Data("convoy-bench: \(error)\n".utf8))
+                throw ExitCode(error.problem == .noSuchFile ? 66 : 65)
+            }
+            let seconds = time(workload)
+            print(BenchResult(name: URL(fileURLWithPath: model).lastPathComponent, flopPerFrame: Double(flops), batchSeconds: seconds,
+                              batch: batch, width: width, height: height, threads: threads).jsonLine)
+            return
+        }
         for benchCase in cases.isEmpty ? BenchCase.allCases : cases {
             let workload = try BenchWorkload(benchCase, batch: batch, width: width, height: height, threads: threads, onnx: onnx)
-            workload.run()
-            var seconds: [Double] = []
-            for _ in 0..<repetitions {
-                let start = DispatchTime.now().uptimeNanoseconds
-                workload.run()
-                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            }
-            let result = BenchResult(benchCase: benchCase, batchSeconds: seconds, batch: batch, width: width,
+            let result = BenchResult(benchCase: benchCase, batchSeconds: time(workload), batch: batch, width: width,
                                      height: height, threads: threads)
             print(result.jsonLine)
             fflush(stdout)
         }
+    }
+
+    /// One warm-up run of `workload`, then the seconds of each of `repetitions` timed runs.
+    private func time(_ workload: BenchWorkload) -> [Double] {
+        workload.run()
+        var seconds: [Double] = []
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            workload.run()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return seconds
     }
 }
