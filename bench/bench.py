@@ -137,9 +137,16 @@ def conv_cases(python):
         ("gaussian-im2col", "fixed RGB 3×3 Gaussian, im2col engine (FilterChain layer on [N·3, 1, H, W] Float32)", False, hd),
         ("sobel-direct", "fixed Sobel magnitude on one 8-bit plane per frame, direct engine (PlaneStreamFilter)", False, hd),
     ]
-    return [(name, what, [CONVOY_BENCH, "--case", name] + shape,
+    rows = [(name, what, [CONVOY_BENCH, "--case", name] + shape,
              [python, str(ROOT / "bench" / "conv_peer.py"), "--case", name] + shape if peer and python else None)
-            for name, what, peer, shape in layers]
+            for name, what, peer, shape in layers if name != "tiny-features-onnx"]
+    # The ONNX file itself on both sides: `convoy-bench --model` and `conv_peer.py --model`.
+    tiny_onnx = str(ROOT / "Tests" / "ConvoyWeightsTests" / "Fixtures" / "onnx" / "tiny-features.onnx")
+    onnx_row = [row for row in layers if row[0] == "tiny-features-onnx"][0]
+    model = ["--model", tiny_onnx, "--name", "tiny-features-onnx"]
+    rows.insert(4, ("tiny-features-onnx", onnx_row[1], [CONVOY_BENCH] + model + ["--size", "1280x720"] + sd[:2] + sd[6:],
+                    [python, str(ROOT / "bench" / "conv_peer.py")] + model + sd if python else None))
+    return rows
 
 
 def selected(rows):
@@ -182,6 +189,10 @@ def main():
             for key, command in (("convoy", convoy), ("peer", peer)):
                 if command:
                     lines[key].append(run_json(command)[name])
+        # A peer that counts no FLOPs (conv_peer.py --model) gets convoy-bench's count of the same graph.
+        for line in lines["peer"]:
+            if line.get("gflops") is None and lines["convoy"]:
+                line["gflops"] = round(lines["convoy"][0]["flop_per_frame"] / (line["ms_per_frame"] / 1000) / 1e9, 1)
         summary = {key: {"ms": statistics.median(line["ms_per_frame"] for line in values),
                          "gflops": statistics.median(line["gflops"] for line in values),
                          "runs": [line["ms_per_frame"] for line in values]}

@@ -4,11 +4,12 @@ same convolution layers on the same shapes and batch, random Float32 inputs, and
 line per case: the median milliseconds per frame and GFLOP/s.
 
 Usage: conv_peer.py [--case NAME ...] [--batch 8] [--width 1920] [--height 1080] [--threads 2] [--repeat 5]
-       conv_peer.py --model NET.onnx [--flop-per-frame N] [--batch 8] [--width …] [--height …] …
+       conv_peer.py --model NET.onnx [--name NAME] [--flop-per-frame N] [--batch 8] [--width …] [--height …] …
 
 With --model, the ONNX file itself is timed as `convoy-bench --model NET.onnx` times it (its
 first input fed random frames of its channel count, every output bound); its FLOPs are not
-counted here: give convoy-bench's flop_per_frame for a GFLOP/s figure.
+counted here: give convoy-bench's flop_per_frame for a GFLOP/s figure (make bench takes it from
+convoy-bench's line of the same row).
 
 Cases (as convoy-bench's): conv-3-16 and conv-16-32 are Conv (3×3, pads 1, bias) + Relu;
 depthwise-rgb is a Conv 3→3 with group 3 (3×3, pads 1, bias), no activation; tiny-features is
@@ -107,7 +108,7 @@ def time_model(args, rng):
     binding.bind_cpu_input(first.name, batch)
     for info, output in zip(session.get_outputs(), outputs):
         binding.bind_output(info.name, "cpu", 0, np.float32, output.shape, output.ctypes.data)
-    report(os.path.basename(args.model), timed(session, binding, args.repeat), args.flop_per_frame, args)
+    report(args.name or os.path.basename(args.model), timed(session, binding, args.repeat), args.flop_per_frame, args)
 
 
 def main():
@@ -120,6 +121,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--model", help="time this ONNX file alone instead of the cases")
     parser.add_argument("--flop-per-frame", type=float, help="with --model: its FLOPs per frame (convoy-bench's flop_per_frame)")
+    parser.add_argument("--name", help="with --model: the name its JSON line gives (the file's name by default)")
     args = parser.parse_args()
     rng = np.random.default_rng(0xC04B07)
     if args.model:

@@ -55,6 +55,9 @@ struct ConvoyBench: ParsableCommand {
     @Option(help: "Time this network alone instead of the cases: a YAML model file (its weights beside it) or an ONNX file (.onnx).")
     var model: String?
 
+    @Option(help: "With --model: the name its JSON line gives (the model file's name by default).")
+    var name: String?
+
     @Option(help: "The frame size, as WIDTHxHEIGHT (1280x720); the same as --width and --height.")
     var size: String?
 
@@ -76,6 +79,7 @@ struct ConvoyBench: ParsableCommand {
             throw ValidationError("Batch, threads and repeat must be at least 1, width and height at least 3.")
         }
         if model != nil && !cases.isEmpty { throw ValidationError("Give --case or --model, not both.") }
+        if name != nil && model == nil { throw ValidationError("--name goes with --model.") }
     }
 
     func run() throws {
@@ -97,7 +101,7 @@ struct ConvoyBench: ParsableCommand {
                 throw ExitCode(error.problem == .noSuchFile ? 66 : 65)
             }
             let seconds = time(workload)
-            print(BenchResult(name: URL(fileURLWithPath: model).lastPathComponent, flopPerFrame: Double(flops), batchSeconds: seconds,
+            print(BenchResult(name: name ?? URL(fileURLWithPath: model).lastPathComponent, flopPerFrame: Double(flops), batchSeconds: seconds,
                               batch: batch, width: width, height: height, threads: threads).jsonLine)
             return
         }

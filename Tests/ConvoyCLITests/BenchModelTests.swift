@@ -14,8 +14,8 @@ final class BenchModelTests: ConvoyTestCase {
         // tiny-features: 3→16 at 64×48, then 16→32 and 32→32 on the pooled 32×24, 3×3 each.
         let full: Int = 64 * 48, pooled: Int = 32 * 24
         let flops = Double(2 * 9 * (16 * 3 * full + 32 * 16 * pooled + 32 * 32 * pooled))
-        for (model, name) in [(yaml, "tiny-features.yaml"), (onnx, "tiny-features.onnx")] {
-            let result = try ProcessRunner.run(convoyBench, ["--model", model, "--size", "64x48", "--batch", "3", "--repeat", "2", "--threads", "1"])
+        for (model, name, label) in [(yaml, "tiny-features.yaml", []), (onnx, "tiny-features.onnx", []), (onnx, "net", ["--name", "net"])] {
+            let result = try ProcessRunner.run(convoyBench, ["--model", model, "--size", "64x48", "--batch", "3", "--repeat", "2", "--threads", "1"] + label)
             XCTAssertEqual(result.status, 0, result.stderrText)
             let lines = result.stdoutLines.filter { !$0.isEmpty }
             XCTAssertEqual(lines.count, 1, result.stdoutText)
@@ -34,6 +34,8 @@ final class BenchModelTests: ConvoyTestCase {
         XCTAssertEqual(refused.status, 65, refused.stderrText)
         XCTAssertEqual(refused.stderrLines.count, 1, refused.stderrText)
         XCTAssertTrue(refused.stderrText.contains("\"Erf\" ×4"), refused.stderrText)
+        let named = try ProcessRunner.run(convoyBench, ["--case", "conv-3-16", "--name", "x"])
+        XCTAssertEqual(named.status, 64, named.stderrText)
         let missing = try ProcessRunner.run(convoyBench, ["--model", path("none.onnx"), "--size", "64x48"])
         XCTAssertEqual(missing.status, 66, missing.stderrText)
         let size = try ProcessRunner.run(convoyBench, ["--model", bad, "--size", "64by48"])
