@@ -110,7 +110,7 @@ struct ConvoyBench: ParsableCommand {
             let result = BenchResult(benchCase: benchCase, batchSeconds: time(workload), batch: batch, width: width,
                                      height: height, threads: threads)
             print(result.jsonLine)
-            fflush(stdout)
+            fflush(nil)   // every output stream (C's stdout is a global Swift 6 cannot share)
         }
     }
 

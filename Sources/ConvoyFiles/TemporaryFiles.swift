@@ -5,6 +5,7 @@ import Foundation
 /// it when it renames or removes it.
 public enum TemporaryFiles {
     private static let lock = NSLock()
+    // nonisolated(unsafe): guarded by `lock` (every access below holds it).
     nonisolated(unsafe) private static var paths = Set<String>()
 
     public static func register(_ path: String) {

@@ -74,3 +74,6 @@ public final class BoundedQueue<Element> {
         return stored
     }
 }
+
+// @unchecked Sendable: `slots`, `head`, `stored` and `closed` are guarded by `condition`; `depth` is immutable after init.
+extension BoundedQueue: @unchecked Sendable where Element: Sendable {}

@@ -6,7 +6,9 @@ import Foundation
 /// processed, exit 130 or 143); a second aborts at once and removes the temporary output.
 public enum Interruption {
     private static let lock = NSLock()
+    // nonisolated(unsafe): guarded by `lock` (every access holds it).
     nonisolated(unsafe) private static var received: Int32 = 0
+    // nonisolated(unsafe): guarded by `lock` (only `install` touches it, holding the lock).
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     /// Takes over SIGINT and SIGTERM for the rest of the process. SIGXFSZ is ignored too, so an
@@ -40,13 +42,14 @@ public enum Interruption {
         lock.lock()
         let first = received == 0
         if first { received = number }
+        let code = 128 + received
         lock.unlock()
         if first {
             Log.info("stopping: finishing the frames in flight (press Ctrl-C again to abort).")
         } else {
             TemporaryFiles.removeAll()
             FileHandle.standardError.write(Data("convoy: aborted; the unfinished output was removed.\n".utf8))
-            _exit(128 + (received == 0 ? number : received))
+            _exit(code)
         }
     }
 }

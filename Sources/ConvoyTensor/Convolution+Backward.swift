@@ -101,11 +101,11 @@ extension Convolution {
         }
         // Each worker's own weight gradient, summed below.
         let partials = weightGradient.map { gradient in (0..<workers).map { _ in Tensor(shape: gradient.shape) } }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            gemm.prepareWorkerThread()
-            backwardImages(worker..<geometry.batch, step: workers, input: input, weight: weight, geometry: geometry,
+        // Task t takes images t, t + workers, … into its own partial; a thread's workspace is its own.
+        TaskQueue.run(tasks: workers, workers: workers, prepare: { _ in gemm.prepareWorkerThread() }) { worker, task in
+            backwardImages(task..<geometry.batch, step: workers, input: input, weight: weight, geometry: geometry,
                            outputGradient: outputGradient, inputGradient: inputGradient,
-                           weightGradient: partials?[worker].pointer, workspace: workspaces[worker], gemm: gemm)
+                           weightGradient: partials?[task].pointer, workspace: workspaces[worker], gemm: gemm)
         }
         if let weightGradient = weightGradient, let partials = partials {
             let total = weightGradient.pointer

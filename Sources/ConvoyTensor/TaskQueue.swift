@@ -5,7 +5,8 @@ import Foundation
 /// done with its last, so a worker that loses its core to another process does not hold back a
 /// fixed share of the work (dealing tasks round-robin in advance did: a convolution ran at the
 /// pace of its slowest core).
-public final class TaskQueue {
+// @unchecked Sendable: `nextTask` is guarded by `lock`; `count` is immutable after init.
+public final class TaskQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var nextTask = 0
     private let count: Int
@@ -34,6 +35,8 @@ public final class TaskQueue {
             return
         }
         let queue = TaskQueue(count: tasks)
+        // nonisolated(unsafe): immutable after init (lets), and concurrentPerform returns only when every worker is done with them.
+        nonisolated(unsafe) let prepare = prepare, body = body
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             prepare(worker)
             while let task = queue.take() { body(worker, task) }

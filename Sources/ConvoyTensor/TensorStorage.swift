@@ -5,6 +5,7 @@
 /// buffers from batch to batch. The class does no synchronisation: it is `Sendable` so a buffer
 /// can be handed from one thread to another (through a queue), but two threads must not write
 /// it, or read it while another writes, at the same time.
+// @unchecked Sendable: immutable after init (`capacity` and `pointer` are lets); the samples it points to are ordered by the queues that hand it over.
 public final class TensorStorage: @unchecked Sendable {
     /// Alignment of `pointer`, in bytes (one cache line, one AVX-512 register).
     public static let alignment = 64
