@@ -21,8 +21,14 @@ public final class FrameReader {
     /// C = 1 (Y); yuv gives the planes stored at full size.
     /// With `autorotate` (the default), frames are turned upright as the stream's display matrix
     /// says, as ffmpeg does.
-    public init(input name: String, space: FilterSpace = .rgb, autorotate: Bool = true) throws {
-        video = try DecodedVideo(FrameInput(name), space: space, threads: 0, depth: 16, autorotate: autorotate)
+    public convenience init(input name: String, space: FilterSpace = .rgb, autorotate: Bool = true) throws {
+        try self.init(FrameInput(name), space: space, autorotate: autorotate)
+    }
+
+    /// Opens `input`: anything the commands read (raw frames on standard input, pictures,
+    /// generated frames too), `space` and `autorotate` as above.
+    public init(_ input: FrameInput, space: FilterSpace = .rgb, autorotate: Bool = true) throws {
+        video = try DecodedVideo(input, space: space, threads: 0, depth: 16, autorotate: autorotate)
         batcher = FrameBatcher(group: PlaneGroup.groups(for: space, planes: video.makeImage().planes)[0], capacity: 1)
     }
 
