@@ -216,10 +216,11 @@ final class TrainTests: ConvoyTestCase {
     }
 
     /// Frames on standard input train exactly as the same frames from a file: the input as raw
-    /// yuv420p (`--input - --raw`) or the target as a y4m container (`--target -`) give weights
-    /// byte for byte those of the two files with the same seed (luma planes, so no conversion
-    /// differs). Both sides on standard input, and standard-input pairs over `--frame-cache`
-    /// (read only once, they cannot be streamed again), are refused with one line.
+    /// yuv420p (`--input - --raw`), the target as raw yuv420p (`--target-raw`) or as a y4m
+    /// container give weights byte for byte those of the two files with the same seed (luma
+    /// planes, so no conversion differs). Image sequences pair too (`--start-number`). Both
+    /// sides on standard input, and standard-input pairs over `--frame-cache` (read only once,
+    /// they cannot be streamed again), are refused with one line.
     func testStandardInputTrainsAsTheSameFramesFromAFile() throws {
         let input = try noisyClip("in.mkv", frames: 8)
         let target = try convolved(input, "gauss.mkv", matrix: "1 2 1 2 4 2 1 2 1", extra: ":0rdiv=1/16")
@@ -235,9 +236,23 @@ final class TrainTests: ConvoyTestCase {
         XCTAssertEqual(raw.status, 0, raw.summary)
         let y4m = try convoy(train + ["--input", input, "--target", "-", "-o", path("y4m.safetensors")], stdinFile: path("gauss.y4m"))
         XCTAssertEqual(y4m.status, 0, y4m.summary)
+        try ffmpeg(["-i", target, "-f", "rawvideo", "-pix_fmt", "yuv420p", path("gauss.yuv")])
+        let rawTarget = try convoy(train + ["--input", input, "--target", "-", "--target-raw", "96x64:yuv420p@10",
+                                            "-o", path("raw-target.safetensors")], stdinFile: path("gauss.yuv"))
+        XCTAssertEqual(rawTarget.status, 0, rawTarget.summary)
         let files = try XCTUnwrap(fileData(path("files.safetensors")))
         XCTAssertEqual(fileData(path("raw.safetensors")), files, "raw frames on stdin train as the file does")
         XCTAssertEqual(fileData(path("y4m.safetensors")), files, "a y4m target on stdin trains as the file does")
+        XCTAssertEqual(fileData(path("raw-target.safetensors")), files, "a raw target on stdin trains as the file does")
+
+        // Image sequences numbered from 7 pair frame by frame once told where they start.
+        for (folder, clip) in [("seq-in", input), ("seq-target", target)] {
+            try FileManager.default.createDirectory(atPath: path(folder), withIntermediateDirectories: true)
+            try ffmpeg(["-i", clip, "-start_number", "7", path("\(folder)/%03d.png")])
+        }
+        let sequences = try convoySucceeds(train + ["--input", path("seq-in/%03d.png"), "--target", path("seq-target/%03d.png"),
+                                                    "--start-number", "7", "-o", path("seq.safetensors")])
+        XCTAssertTrue(sequences.stderrText.contains("8 frame pairs"), sequences.stderrText)
         XCTAssertTrue(raw.stderrText.contains("- → \(target)"), raw.stderrText)
 
         try assertRefused(train + ["--input", "-", "--target", "-"], code: 64, naming: ["standard input"])
