@@ -8,8 +8,9 @@ extension MaxPool2d: DifferentiableLayer {
                          parameterGradients: [Tensor], context: ExecutionContext) {
         guard let inputGradient = inputGradient else { return }
         let shape = output.shape
-        let rows = PoolingWindow.spans(outputs: shape.h, input: input.shape.h, kernel: kernel.y, stride: stride.y, padding: padding.y)
-        let columns = PoolingWindow.spans(outputs: shape.w, input: input.shape.w, kernel: kernel.x, stride: stride.x, padding: padding.x)
+        let (stepY, stepX) = dilation
+        let rows = PoolingWindow.spans(outputs: shape.h, input: input.shape.h, kernel: kernel.y, stride: stride.y, padding: padding.y, dilation: stepY)
+        let columns = PoolingWindow.spans(outputs: shape.w, input: input.shape.w, kernel: kernel.x, stride: stride.x, padding: padding.x, dilation: stepX)
         let inputWidth = input.shape.w
         let inputPlane = input.shape.h * inputWidth
         let outputPlane = shape.h * shape.w
@@ -21,8 +22,8 @@ extension MaxPool2d: DifferentiableLayer {
                 for column in columns {
                     var best = -Float.infinity
                     var where_ = row.start * inputWidth + column.start
-                    search: for y in row.start..<row.end {
-                        for x in column.start..<column.end {
+                    search: for y in Swift.stride(from: row.start, to: row.end, by: stepY) {
+                        for x in Swift.stride(from: column.start, to: column.end, by: stepX) {
                             let value = from[y * inputWidth + x]
                             if value.isNaN {
                                 where_ = y * inputWidth + x

@@ -202,7 +202,7 @@ public enum ModelLoader {
     /// `fuseActivations`, so a convolution, its ReLU and its pool become one node.
     static func fusePooling(_ nodes: [Graph.Node], outputs: [String], absorbed: inout [String: String]) throws -> [Graph.Node] {
         try fuseIntoConvolutions(nodes, outputs: outputs, absorbed: &absorbed) { layer, convolution in
-            guard let pool = layer as? MaxPool2d, pool.kernel == (2, 2), pool.stride == (2, 2), pool.padding == (0, 0),
+            guard let pool = layer as? MaxPool2d, pool.kernel == (2, 2), pool.stride == (2, 2), pool.padding == (0, 0), pool.dilation == (1, 1),
                   !pool.ceilMode, !convolution.fusedMaxPool else { return nil }
             return try convolution.fusingMaxPool()
         }

@@ -72,8 +72,9 @@ extension ReceptiveField {
                 zeroPadded: convolution.border == .zero, borderName: convolution.border.rawValue
             )
         case let pool as MaxPool2d:
-            return .layer(y: .window(span: pool.kernel.y, stride: pool.stride.y, padding: pool.padding.y),
-                          x: .window(span: pool.kernel.x, stride: pool.stride.x, padding: pool.padding.x))
+            // A dilated window spans dilation · (kernel − 1) + 1 samples.
+            return .layer(y: .window(span: pool.dilation.y * (pool.kernel.y - 1) + 1, stride: pool.stride.y, padding: pool.padding.y),
+                          x: .window(span: pool.dilation.x * (pool.kernel.x - 1) + 1, stride: pool.stride.x, padding: pool.padding.x))
         case let pool as AvgPool2d:
             return .layer(y: .window(span: pool.kernel.y, stride: pool.stride.y, padding: pool.padding.y),
                           x: .window(span: pool.kernel.x, stride: pool.stride.x, padding: pool.padding.x))

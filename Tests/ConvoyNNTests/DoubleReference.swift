@@ -104,7 +104,8 @@ enum DoubleReference {
         case is Tanh:
             return map(x) { Foundation.tanh($0) }
         case let pool as MaxPool2d:
-            return pooling(x, output: pool.outputShape(for: s), kernel: pool.kernel, stride: pool.stride, padding: pool.padding) { values, _ in
+            return pooling(x, output: pool.outputShape(for: s), kernel: pool.kernel, stride: pool.stride, padding: pool.padding,
+                           dilation: pool.dilation) { values, _ in
                 values.max()!
             }
         case let pool as AvgPool2d:
@@ -212,21 +213,29 @@ enum DoubleReference {
 
     /// A pooling window `o·stride − padding ..< + kernel`, cut at `input + padding` (its padded
     /// length, for `count_include_pad`), reading the samples inside the input.
+    /// Window `(oy, ox)` reads rows `oy · stride − padding + i · dilation` (`0 <= i < kernel`) inside
+    /// the input and before the end of its padding, and likewise columns.
     private static func pooling(_ x: Array4, output: Shape, kernel: (y: Int, x: Int), stride: (y: Int, x: Int),
-                                padding: (y: Int, x: Int), _ reduce: ([Double], Int) -> Double) -> Array4 {
+                                padding: (y: Int, x: Int), dilation: (y: Int, x: Int) = (1, 1),
+                                _ reduce: ([Double], Int) -> Double) -> Array4 {
         let s = x.shape
         var out = zeros(output)
         for n in 0..<s.n {
             for c in 0..<s.c {
                 for oy in 0..<output.h {
                     let y0 = oy * stride.y - padding.y
-                    let y1 = min(y0 + kernel.y, s.h + padding.y)
+                    let y1 = min(y0 + dilation.y * (kernel.y - 1) + 1, s.h + padding.y)
                     for ox in 0..<output.w {
                         let x0 = ox * stride.x - padding.x
-                        let x1 = min(x0 + kernel.x, s.w + padding.x)
+                        let x1 = min(x0 + dilation.x * (kernel.x - 1) + 1, s.w + padding.x)
                         var values: [Double] = []
-                        for y in max(y0, 0)..<min(y1, s.h) {
-                            for xx in max(x0, 0)..<min(x1, s.w) { values.append(x[n, c, y, xx]) }
+                        for i in 0..<kernel.y {
+                            let y = y0 + i * dilation.y
+                            guard y >= 0, y < s.h, y < y1 else { continue }
+                            for j in 0..<kernel.x {
+                                let xx = x0 + j * dilation.x
+                                if xx >= 0, xx < s.w, xx < x1 { values.append(x[n, c, y, xx]) }
+                            }
                         }
                         out[n, c, oy, ox] = reduce(values, (y1 - y0) * (x1 - x0))
                     }

@@ -73,6 +73,8 @@ final class GradientCheckTests: XCTestCase {
             }
         }
         check(try AvgPool2d(kernel: (2, 2), divisorOverride: 3), Shape(1, 1, 4, 4), "avgpool divisor 3")
+        check(try MaxPool2d(kernel: (2, 3), stride: (1, 2), padding: (1, 1), ceilMode: true, dilation: (3, 2)), Shape(2, 2, 7, 6),
+              "maxpool dilated (3, 2)")
     }
 
     func testUpsampling() {

@@ -40,6 +40,18 @@ final class TiledForwardTests: XCTestCase {
         try assertTilingIsExact(graph, channels: 3, name: "strided")
     }
 
+    /// A dilated max pool (ONNX MaxPool's dilations): its window spans dilation · (kernel − 1) + 1.
+    func testDilatedMaxPoolTiledEqualsWhole() throws {
+        var random = SplitMix(seed: 5)
+        let graph = try Graph(nodes: [
+            .init(name: "c1", operation: .layer(try random.conv(3, 4, kernel: (3, 3), padding: (1, 1))), inputs: [Graph.inputName]),
+            .init(name: "pool", operation: .layer(try MaxPool2d(kernel: (3, 2), stride: (2, 1), padding: (1, 1), dilation: (3, 4))),
+                  inputs: ["c1"]),
+        ], outputs: ["pool"])
+        XCTAssertTrue(ReceptiveField(graph: graph).isTileable)
+        try assertTilingIsExact(graph, channels: 3, name: "dilated pool")
+    }
+
     /// Reflect and replicate padding, an asymmetric kernel, a grouped convolution, a residual
     /// add, max pool, nearest upsampling (different per axis), pixel shuffle, a stride on the
     /// columns only.

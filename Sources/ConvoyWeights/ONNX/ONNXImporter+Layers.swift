@@ -406,15 +406,17 @@ extension ONNXImporter {
         if node.output.count > 1, !node.output[1].isEmpty {
             throw ONNXIssue("\(owner): its Indices output (Convoy computes the values only)")
         }
+        // Dilations from MaxPool 10 and AveragePool 19; Convoy's average pool has none.
         let dilation = try pair(a, "dilations", default: 1, owner: owner)
-        guard dilation == (1, 1) else { throw ONNXIssue("\(owner): dilated pooling \(dilation)") }
+        guard dilation == (1, 1) || node.opType == "MaxPool" else { throw ONNXIssue("\(owner): dilated average pooling \(dilation)") }
         let stride = try pair(a, "strides", default: 1, owner: owner)
-        let pad = try padding(a, input: (input.dims[2], input.dims[3]), span: (kernel[0], kernel[1]), stride: stride, owner: owner)
+        let span = (dilation.0 * (kernel[0] - 1) + 1, dilation.1 * (kernel[1] - 1) + 1)
+        let pad = try padding(a, input: (input.dims[2], input.dims[3]), span: span, stride: stride, owner: owner)
         // ceil_mode from opset 10 (AveragePool 7+ also has count_include_pad, default 0).
         let ceil = opset >= 10 ? try a.int("ceil_mode", default: 0) != 0 : false
         let layer: Layer
         if node.opType == "MaxPool" {
-            layer = try MaxPool2d(kernel: (kernel[0], kernel[1]), stride: stride, padding: pad, ceilMode: ceil)
+            layer = try MaxPool2d(kernel: (kernel[0], kernel[1]), stride: stride, padding: pad, ceilMode: ceil, dilation: dilation)
         } else {
             layer = try AvgPool2d(kernel: (kernel[0], kernel[1]), stride: stride, padding: pad, ceilMode: ceil,
                                   countIncludePad: try a.int("count_include_pad", default: 0) != 0)

@@ -349,14 +349,19 @@ save("hardswish_spelled_opset9", [helper.make_node("Conv", ["image", "w"], ["x"]
                                   helper.make_node("Add", ["x", "three"], ["a"]), helper.make_node("Clip", ["a"], ["c"], min=0.0, max=6.0),
                                   helper.make_node("Mul", ["x", "c"], ["m"]), helper.make_node("Div", ["m", "six"], ["y"])],
      [init("w", weight(4, 3, 3, 3, scale=1.5)), three, six], X, ["y"], 9)
+# Dilated max pooling (MaxPool 10 on), floor and ceil mode.
+for name, ceil in [("maxpool_dilated", 0), ("maxpool_dilated_ceil", 1)]:
+    save(name, [helper.make_node("MaxPool", ["image"], ["y"], kernel_shape=[3, 2], dilations=[2, 3], strides=[2, 1],
+                                 pads=[1, 1, 1, 1], ceil_mode=ceil)], [], X, ["y"], 12)
 # A branch no output reads (not run; convoy model says so).
 save("dead_branch", [helper.make_node("Conv", ["image", "w"], ["y"], pads=[1, 1, 1, 1]),
                      helper.make_node("Sigmoid", ["image"], ["unused"]), helper.make_node("Relu", ["unused"], ["unused2"])],
      [init("w", weight(2, 3, 3, 3))], X, ["y"], 13)
-# Known operators used as Convoy cannot run them, beside an unknown one: all listed in one line.
+# Known operators used as Convoy cannot run them (MaxPools asked for their indices, a Softmax over
+# H), beside an unknown one: all listed in one line.
 bad("unsupported_uses", [helper.make_node("Conv", ["image", "w"], ["c"], name="conv"),
-                         helper.make_node("MaxPool", ["c"], ["p1"], kernel_shape=[2, 2], dilations=[2, 2], name="pool1"),
-                         helper.make_node("MaxPool", ["c"], ["p2"], kernel_shape=[3, 3], dilations=[2, 2], name="pool2"),
+                         helper.make_node("MaxPool", ["c"], ["p1", "i1"], kernel_shape=[2, 2], name="pool1"),
+                         helper.make_node("MaxPool", ["c"], ["p2", "i2"], kernel_shape=[3, 3], name="pool2"),
                          helper.make_node("Softmax", ["c"], ["s"], axis=2, name="soft"),
                          helper.make_node("Erf", ["c"], ["e"], name="erf"),
                          helper.make_node("Concat", ["p1", "p2", "s", "e"], ["y"], axis=1, name="join")], [init("w", weight(4, 3, 3, 3))])
