@@ -4,10 +4,11 @@ same convolution layers on the same shapes and batch, random Float32 inputs, and
 line per case: the median milliseconds per frame and GFLOP/s.
 
 Usage: conv_peer.py [--case NAME ...] [--batch 8] [--width 1920] [--height 1080] [--threads 2] [--repeat 5]
-       conv_peer.py --model NET.onnx [--name NAME] [--flop-per-frame N] [--batch 8] [--width …] [--height …] …
+       conv_peer.py --model NET.onnx [--runtime onnxruntime|openvino] [--name NAME] [--flop-per-frame N] [--batch 8] …
 
 With --model, the ONNX file itself is timed as `convoy-bench --model NET.onnx` times it (its
-first input fed random frames of its channel count, every output bound); its FLOPs are not
+first input fed random frames of its channel count, every output bound), by onnxruntime or, with
+`--runtime openvino`, by OpenVINO (`pip install openvino` into bench/.venv); its FLOPs are not
 counted here: give convoy-bench's flop_per_frame for a GFLOP/s figure (make bench takes it from
 convoy-bench's line of the same row).
 
@@ -94,8 +95,33 @@ def report(name, seconds, flop_per_frame, args):
                       "threads": args.threads, "width": args.width}, sort_keys=True), flush=True)
 
 
+def time_openvino(args, rng):
+    """`--model --runtime openvino`: the file compiled by OpenVINO for the CPU with `--threads`
+    inference threads and the batch's shape, one infer request reused."""
+    import openvino as ov
+
+    core = ov.Core()
+    model = core.read_model(args.model)
+    channels = model.inputs[0].get_partial_shape()[1].get_length()
+    batch = rng.random((args.batch, channels, args.height, args.width), dtype=np.float32)
+    model.reshape({model.inputs[0]: list(batch.shape)})
+    compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": args.threads})
+    request = compiled.create_infer_request()
+    request.set_input_tensor(ov.Tensor(batch))
+    request.infer()
+    seconds = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        request.infer()
+        seconds.append(time.perf_counter() - start)
+    report(args.name or os.path.basename(args.model), seconds, args.flop_per_frame, args)
+
+
 def time_model(args, rng):
     """`--model`: the file's first input fed a random batch, every output bound once."""
+    if args.runtime == "openvino":
+        time_openvino(args, rng)
+        return
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
     options.inter_op_num_threads = 1
@@ -122,6 +148,8 @@ def main():
     parser.add_argument("--model", help="time this ONNX file alone instead of the cases")
     parser.add_argument("--flop-per-frame", type=float, help="with --model: its FLOPs per frame (convoy-bench's flop_per_frame)")
     parser.add_argument("--name", help="with --model: the name its JSON line gives (the file's name by default)")
+    parser.add_argument("--runtime", choices=["onnxruntime", "openvino"], default="onnxruntime",
+                        help="with --model: the runtime that times it (openvino when the venv has it)")
     args = parser.parse_args()
     rng = np.random.default_rng(0xC04B07)
     if args.model:
