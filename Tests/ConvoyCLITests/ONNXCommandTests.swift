@@ -92,6 +92,16 @@ final class ONNXCommandTests: ConvoyTestCase {
         XCTAssertEqual(shape.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "(2, 3, 24, 32)", shape.stderrText)
     }
 
+    func testFilterBuildsAFrameSizeDependentGraphForTheFramesSize() throws {
+        // resize_opset13_sizes computes its Resize's sizes from the input's shape (twice H and W):
+        // built for 64×48 frames it writes 128×96 pictures (for the nominal 512×512 it would not run).
+        let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 0.3, audio: false)
+        try convoySucceeds(["filter", input, "--model", fixture("resize_opset13_sizes.onnx"), "-o", path("big.mp4")])
+        let video = try stream(path("big.mp4"), type: "video")
+        XCTAssertEqual([video?["width"] as? Int, video?["height"] as? Int], [128, 96])
+        XCTAssertEqual(try decodedFrameCount(path("big.mp4")), 3)
+    }
+
     func testModelCommandPrintsTheGraphAsRunAndWhatWasFolded() throws {
         let result = try convoySucceeds(["model", fixture("classifier_opset13.onnx"), "--size", "64x48", "--mean", "0.5", "--std", "0.25"])
         XCTAssertTrue(result.stdoutText.contains("Folded at load"), result.stdoutText)
