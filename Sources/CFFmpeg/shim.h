@@ -9,6 +9,7 @@
 #include <libavutil/opt.h>
 #include <libavutil/display.h>
 #include <libavutil/error.h>
+#include <libavutil/hash.h>
 #include <libswscale/swscale.h>
 #include <errno.h>
 

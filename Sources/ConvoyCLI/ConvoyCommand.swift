@@ -13,7 +13,7 @@ struct ConvoyCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [FilterCommand.self, RunCommand.self, FeaturesCommand.self, PreviewCommand.self, ModelCommand.self,
-                      TrainCommand.self,
+                      TrainCommand.self, PlanCommand.self, JoinCommand.self,
                       KernelsCommand.self, ProbeCommand.self]
     )
 }

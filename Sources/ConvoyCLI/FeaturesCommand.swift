@@ -19,6 +19,7 @@ struct FeaturesCommand: ParsableCommand {
           convoy features photos/ --model Samples/Models/tiny.yaml -o feats.npy
           convoy features clip.mp4 --model net.yaml -o feats.safetensors --pool avg --every 10
           convoy features clip.mp4 --model net.yaml -o feats.npy --visualize heat.mp4 --channel 3
+          convoy features clip.mp4 --model net.yaml -o feats.npy --plan plan.json --segment auto
         """
     )
 
@@ -49,6 +50,8 @@ struct FeaturesCommand: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
+    @OptionGroup var segments: SegmentOptions
+
     func validate() throws {
         if model.path == nil { throw ValidationError("Give the network with --model.") }
         if every < 1 { throw ValidationError("--every must be at least 1.") }
@@ -73,10 +76,11 @@ struct FeaturesCommand: ParsableCommand {
             job.autorotate = !runOptions.noAutorotate
             job.progress = runOptions.quiet ? .none : runOptions.progress
             runOptions.configureLogging()
+            job.segmentTask = try segments.task(input: source.input, output: output)
             Interruption.install()
             let summary = try FeatureRunner(job: job).run()
             Log.info(String(format: "%d frames of features written to %@ in %.2f s (%.1f fps).",
-                            summary.framesWritten, output, summary.seconds, summary.framesPerSecond))
+                            summary.framesWritten, job.segmentTask?.partPath ?? output, summary.seconds, summary.framesPerSecond))
             if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }

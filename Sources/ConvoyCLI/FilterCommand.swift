@@ -39,6 +39,8 @@ struct FilterCommand: ParsableCommand {
     @OptionGroup var encoderOptions: EncoderOptions
     @OptionGroup var runOptions: RunOptions
 
+    @OptionGroup var segments: SegmentOptions
+
     func validate() throws {
         try filter.check()
     }
@@ -52,8 +54,9 @@ struct FilterCommand: ParsableCommand {
             job.encoder = encoderOptions.settings()
             runOptions.apply(to: &job, defaultBatch: 8)
             Interruption.install()
+            job.segmentTask = try segments.task(input: source.input, output: job.output)
             let summary = try FilterRunner(job: job).run()
-            Report.finished(summary, output: job.output, format: runOptions.summary)
+            Report.finished(summary, output: job.segmentTask?.partPath ?? job.output, format: runOptions.summary)
             if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }

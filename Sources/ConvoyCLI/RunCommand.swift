@@ -25,6 +25,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var encoderOptions: EncoderOptions
     @OptionGroup var runOptions: RunOptions
 
+    @OptionGroup var segments: SegmentOptions
+
     func run() throws {
         try Failure.guarded {
             let spec = try PipelineSpec.load(path: pipeline)
@@ -47,8 +49,9 @@ struct RunCommand: ParsableCommand {
             job.encoder = encoderOptions.settings(over: base)
             runOptions.apply(to: &job, defaultBatch: spec.batch)
             Interruption.install()
+            job.segmentTask = try segments.task(input: source.input, output: job.output)
             let summary = try FilterRunner(job: job).run()
-            Report.finished(summary, output: job.output, format: runOptions.summary)
+            Report.finished(summary, output: job.segmentTask?.partPath ?? job.output, format: runOptions.summary)
             if let code = Interruption.exitCode { throw ExitCode(code) }
         }
     }

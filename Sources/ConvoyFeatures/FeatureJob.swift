@@ -35,6 +35,9 @@ public struct FeatureJob: FrameJob {
     /// Turn frames upright as the input's display matrix says (ffmpeg's autorotate).
     public var autorotate = true
     public var progress: ProgressMode = .auto
+    /// One array task of a plan: only its segment is processed, into its part
+    /// (`OUT.EXT.parts/K.EXT`, replaced when it exists) and the part's record.
+    public var segmentTask: SegmentTask?
 
     public init(input: String, output: String, graph: Graph, inputChannels: Int) {
         source = FrameInput(input)

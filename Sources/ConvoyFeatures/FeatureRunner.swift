@@ -15,6 +15,7 @@ public final class FeatureRunner {
     }
 
     public func run() throws -> RunSummary {
+        if let task = job.segmentTask, job.source.segment == nil { return try runPart(task) }
         let space = try inputSpace()
         let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
         source.scale(for: job.model.flatMap { model in model.fixedInputSize.map { (model.name, $0.x, $0.y) } }, input: job.input)
@@ -80,8 +81,32 @@ public final class FeatureRunner {
         }
     }
 
+    /// Runs one segment into its part: the job's output becomes the part (replaced, so a
+    /// retried task does the same again), and the part's record is written last.
+    private func runPart(_ task: SegmentTask) throws -> RunSummary {
+        guard job.visualize == nil else {
+            throw ConvoyError("--visualize does not split into segments; render the heatmap in a run without --plan.", exitCode: ConvoyError.usage)
+        }
+        var part = job
+        part.output = task.partPath
+        part.overwrite = true
+        part.source.segment = task.segment
+        try task.makePartsDirectory()
+        // A retried task's old record goes first: a record only ever sits beside finished files.
+        unlink(FeaturePart.recordPath(part: task.partPath, segment: task.segment.index))
+        Log.info(task.summary)
+        return try FeatureRunner(job: part).run()
+    }
+
     /// `pictures`: the input's files by picture index (folders and sequences), else empty.
     private func makeSink(outputs: [(name: String, itemShape: [Int])], pictures: [String]) throws -> FeatureSink {
+        let sink = try makeFormatSink(outputs: outputs, pictures: pictures)
+        guard let task = job.segmentTask else { return sink }
+        return FeaturePartSink(inner: sink, segment: task.segment.index, decodedFrames: task.segment.frames, format: job.format,
+                               outputs: outputs, recordPath: FeaturePart.recordPath(part: task.partPath, segment: task.segment.index))
+    }
+
+    private func makeFormatSink(outputs: [(name: String, itemShape: [Int])], pictures: [String]) throws -> FeatureSink {
         switch job.format {
         case .npy: return try NpyFeatureSink(path: job.output, outputs: outputs, pictures: pictures)
         case .safetensors: return try SafeTensorsFeatureSink(path: job.output, outputs: outputs)

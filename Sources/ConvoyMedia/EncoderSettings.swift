@@ -17,6 +17,9 @@ public struct EncoderSettings: Equatable, Sendable {
     public var quality: Int?
     /// Encoder threads (0 lets FFmpeg decide).
     public var threads: Int
+    /// Close every GOP (`AV_CODEC_FLAG_CLOSED_GOP`, ffmpeg's `-flags +cgop`): no picture refers
+    /// across a keyframe, so parts encoded apart can be joined by stream copy.
+    public var closedGOP = false
 
     /// True when `crf` and `preset` were left at Convoy's defaults, which are dropped silently for
     /// encoders that do not know them; values the user gave are an error on such encoders.

@@ -78,6 +78,18 @@ public final class InputFile {
         return UnsafeRawPointer(data).withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
     }
 
+    /// Moves the demuxer to the last keyframe of the video stream at or before decoding time
+    /// `timestamp` (the stream's time base), or to the start of the input when `timestamp` is nil.
+    /// Where the container's index is coarse the demuxer may land earlier; callers skip packets
+    /// up to the one they want.
+    public func seekVideo(toDecodingTime timestamp: Int64?) throws {
+        if let timestamp {
+            try check(av_seek_frame(context, Int32(videoStreamIndex), timestamp, AVSEEK_FLAG_BACKWARD), "av_seek_frame")
+        } else {
+            try check(avformat_seek_file(context, -1, Int64.min, Int64.min, Int64.min, 0), "avformat_seek_file")
+        }
+    }
+
     /// Reads the next packet of any stream into `packet`; false at the end of the input.
     public func read(into packet: Packet) throws -> Bool {
         packet.unref()

@@ -19,6 +19,10 @@ public enum MediaError: Error, CustomStringConvertible, Equatable {
     case outputIsInput(output: String)
     /// A picture's name exists and `-y` was not given.
     case outputExists(output: String)
+    /// The input cannot be indexed or cut into segments exactly.
+    case cannotIndex(input: String, reason: String)
+    /// A segment's decoding did not give the frames its plan says it holds.
+    case segmentMismatch(input: String, segment: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -50,6 +54,10 @@ public enum MediaError: Error, CustomStringConvertible, Equatable {
             return "\(output): the output is an input file; Convoy never writes over its input."
         case .outputExists(let output):
             return "\(output): the file exists; add -y to replace it (nothing was written)."
+        case .cannotIndex(let input, let reason):
+            return "\(input): cannot be cut into segments exactly: \(reason)."
+        case .segmentMismatch(let input, let segment, let reason):
+            return "\(input): segment \(segment) does not decode as its plan says: \(reason)."
         }
     }
 }

@@ -109,20 +109,32 @@ public final class OutputFile {
     /// Copies the parameters of `input`'s stream `index` so its packets can be written unchanged.
     /// Returns false (and adds nothing) when the container cannot hold that codec.
     public func addCopiedStream(from input: InputFile, index: Int) throws -> Bool {
+        guard let stream = try addCopy(of: input, index: index) else { return false }
+        copiedStreams[index] = stream
+        return true
+    }
+
+    /// Adds a stream with the parameters, time base, disposition and metadata of `input`'s
+    /// stream `index`, for packets written with `write(_:to:)` under the returned index; nil (and
+    /// nothing added) when the container cannot hold that codec.
+    public func addCopy(of input: InputFile, index: Int) throws -> Int? {
         let source = input.stream(index)
         let codecID = source.pointee.codecpar.pointee.codec_id
         // 1: it takes the codec; 0: it does not; < 0: it cannot say (mpegts), so ask whether it takes that kind of stream.
         let verdict = avformat_query_codec(context.pointee.oformat, codecID, FF_COMPLIANCE_NORMAL)
-        if verdict == 0 || (verdict < 0 && av_guess_codec(context.pointee.oformat, nil, nil, nil, source.pointee.codecpar.pointee.codec_type) == AV_CODEC_ID_NONE) { return false }
+        if verdict == 0 || (verdict < 0 && av_guess_codec(context.pointee.oformat, nil, nil, nil, source.pointee.codecpar.pointee.codec_type) == AV_CODEC_ID_NONE) { return nil }
         guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
         try check(avcodec_parameters_copy(stream.pointee.codecpar, source.pointee.codecpar), "avcodec_parameters_copy")
         stream.pointee.codecpar.pointee.codec_tag = 0
         stream.pointee.time_base = source.pointee.time_base
         stream.pointee.disposition = source.pointee.disposition
+        // As ffmpeg's stream copy does: the pixel shape (Matroska stores it on the stream) and
+        // the average rate (its default frame duration).
+        stream.pointee.sample_aspect_ratio = source.pointee.sample_aspect_ratio
+        stream.pointee.avg_frame_rate = source.pointee.avg_frame_rate
         av_dict_copy(&stream.pointee.metadata, source.pointee.metadata, 0)
         sourceTimeBases.append(source.pointee.time_base)
-        copiedStreams[index] = Int(stream.pointee.index)
-        return true
+        return Int(stream.pointee.index)
     }
 
     /// The output stream that carries copies of input stream `index`, if any.

@@ -62,6 +62,7 @@ public final class VideoEncoder {
         allocated.pointee.color_trc = picture.color.transfer
         allocated.pointee.thread_count = Int32(settings.threads)
         if globalHeader { allocated.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        if settings.closedGOP { allocated.pointee.flags |= Int32(bitPattern: AV_CODEC_FLAG_CLOSED_GOP) }
         if let bitrate = settings.bitrate { allocated.pointee.bit_rate = Int64(bitrate) }
         // JPEG's quantiser scale (ffmpeg's -q:v, 1 best … 31 worst) from --quality 1…100.
         let isMJPEG = codec.pointee.id == AV_CODEC_ID_MJPEG

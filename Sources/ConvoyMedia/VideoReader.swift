@@ -90,36 +90,76 @@ public final class VideoReader {
     /// frame, damaged packet, read error and cut-off raw frame goes to `handle`, which may throw
     /// to stop. A damaged packet is skipped (as ffmpeg does) after `handle` has seen it; a read
     /// error ends the input, and what was decoded before it still comes out.
+    ///
+    /// With `segment`, only that range of a plan is decoded: the demuxer seeks to its keyframe,
+    /// the decoder is fed the range's packets from there and drained, and only the frames whose
+    /// time lies in the range reach `handle`, numbered from the range's first frame; other
+    /// streams' packets are not handed on. When the range gave other frames than the plan says
+    /// (and reading was not stopped early), it throws `MediaError.segmentMismatch`.
     public func decode(keepReading: () -> Bool = { true }, otherPacket: ((Packet) throws -> Void)? = nil,
-                       _ handle: (Event) throws -> Bool) throws {
+                       segment: SegmentPlan.Segment? = nil, _ handle: (Event) throws -> Bool) throws {
         let packet = Packet()
         let framePeriod = Timestamps.period(frameRate: decoder.frameRate, timeBase: decoder.timeBase)
         var last: Int64? = nil
-        var index = 0
+        var index = segment?.firstFrame ?? 0
+        var kept = 0
+        var stopped = false
+        /// Video packets still to be fed (a segment's), nil: to the end.
+        var remaining = segment?.packets
+        var atKeyframe = segment?.seek == nil
+        var rewound = false
+        if let seek = segment?.seek { try seekKeyframe(seek) }
         /// Hands on every frame the decoder has ready; false when `handle` asked to stop.
         func drain() throws -> Bool {
             while case .frame(let frame) = try decoder.receive() {
                 let timestamp = frame.bestEffortTimestamp ?? last.map { $0 + max(1, frame.duration) } ?? 0
                 last = timestamp
+                if let segment, !segment.contains(timestamp) { continue }
                 let decoded = DecodedFrame(frame: frame, timestamp: timestamp,
                                            duration: frame.duration > 0 ? frame.duration : framePeriod, index: index)
                 index += 1
-                if try !handle(.frame(decoded)) { return false }
+                kept += 1
+                if try !handle(.frame(decoded)) {
+                    stopped = true
+                    return false
+                }
             }
             return true
         }
         func readNext() throws -> Bool {
-            guard keepReading() else { return false }
+            guard remaining != 0 else { return false }
+            guard keepReading() else {
+                stopped = true
+                return false
+            }
             do { return try input.read(into: packet) } catch {
                 _ = try handle(.readFailed(error))
+                stopped = true
                 return false
             }
         }
         while try readNext() {
             guard packet.streamIndex == input.videoStreamIndex else {
-                try otherPacket?(packet)
+                if segment == nil { try otherPacket?(packet) }
                 continue
             }
+            if !atKeyframe, let seek = segment?.seek {
+                // After a seek the demuxer may start before the keyframe: skip up to it.
+                guard packet.pts == seek.pts, packet.isKeyframe else {
+                    if packet.isKeyframe && packet.pts > seek.pts || packet.dts != convoy_nopts_value() && packet.dts > seek.seekTime {
+                        // The seek overshot: read from the start instead, once.
+                        guard !rewound else {
+                            throw MediaError.segmentMismatch(input: name, segment: segment!.index,
+                                                             reason: "its keyframe (pts \(seek.pts)) is not in the input")
+                        }
+                        rewound = true
+                        try input.seekVideo(toDecodingTime: nil)
+                    }
+                    continue
+                }
+                atKeyframe = true
+            }
+            if let count = remaining { remaining = count - 1 }
             if let rawFrameSize, packet.size < rawFrameSize {
                 _ = try handle(.shortRawFrame(got: packet.size, needed: rawFrameSize))
                 continue
@@ -133,6 +173,16 @@ public final class VideoReader {
         }
         try decoder.send(nil)
         _ = try drain()
+        if let segment, !stopped, kept != segment.frames {
+            throw MediaError.segmentMismatch(input: name, segment: segment.index,
+                                             reason: "it gave \(kept) frames, the plan says \(segment.frames)")
+        }
+    }
+
+    /// Moves the demuxer to the last keyframe at or before `keyframe`'s decoding time, or to the
+    /// start of the input when that seek fails.
+    private func seekKeyframe(_ keyframe: SegmentPlan.Keyframe) throws {
+        do { try input.seekVideo(toDecodingTime: keyframe.seekTime) } catch { try input.seekVideo(toDecodingTime: nil) }
     }
 
     /// Decodes the video stream to the end and returns how many frames came out (containers'

@@ -5,5 +5,7 @@ extension VideoWriter {
         case all
         /// Audio streams only.
         case audio
+        /// None: the video alone (a segment's part).
+        case none
     }
 }

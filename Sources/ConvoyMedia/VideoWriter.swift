@@ -50,7 +50,7 @@ public final class VideoWriter {
         encoder = try VideoEncoder(settings: settings, picture: picture, globalHeader: output.wantsGlobalHeader)
         try output.addVideoStream(encoder: encoder, displayMatrix: displayMatrix)
         for stream in input?.streams ?? [] where stream.index != input?.videoStreamIndex && staging == nil {
-            guard copying == .all || stream.kind == .audio, let input else { continue }
+            guard copying == .all || copying == .audio && stream.kind == .audio, let input else { continue }
             if try !output.addCopiedStream(from: input, index: stream.index) { leftOutStreams.append(stream) }
         }
         try output.start(metadataFrom: input)

@@ -33,6 +33,9 @@ public struct FilterJob: FrameJob {
     public var autorotate = true
     /// Stop at the first damaged packet or frame instead of skipping or concealing it.
     public var strict = false
+    /// One array task of a plan: only its segment is filtered, into its part (`OUT.EXT.parts/K.EXT`,
+    /// replaced when it exists), encoded with closed GOPs and without the other streams.
+    public var segmentTask: SegmentTask?
 
     public init(input: String, output: String, processor: FrameProcessor) {
         source = FrameInput(input)

@@ -18,6 +18,7 @@ public final class FilterRunner {
 
     /// Runs the job to the end. On failure no output is left behind.
     public func run() throws -> RunSummary {
+        if let task = job.segmentTask, job.source.segment == nil { return try runPart(task) }
         let source = try job.source.open(space: job.processor.space, threads: job.threads ?? 0,
                                          autorotate: job.autorotate, strict: job.strict)
         source.scale(for: job.processor.fixedInput, input: job.input)
@@ -97,6 +98,23 @@ public final class FilterRunner {
         return image
     }
 
+    /// Runs one segment into its part: the job's output becomes the part (replaced, so a retried
+    /// task does the same again), closed GOPs so the parts join by stream copy, and the video
+    /// alone (the join takes the other streams from the original).
+    private func runPart(_ task: SegmentTask) throws -> RunSummary {
+        if ImageOutput.detect(target: job.output, format: job.format, folderExtension: job.imageFormat) != nil {
+            throw ConvoyError("\(job.output): segments are joined into a video; pictures cannot be written in parts.", exitCode: ConvoyError.usage)
+        }
+        var part = job
+        part.output = task.partPath
+        part.overwrite = true
+        part.source.segment = task.segment
+        part.encoder.closedGOP = true
+        try task.makePartsDirectory()
+        Log.info(task.summary)
+        return try FilterRunner(job: part).run()
+    }
+
     /// The output video for pictures of `size` made from `source`'s: every other stream of the
     /// input copied, the display matrix passed on when it is not applied; warnings for what the
     /// container cannot hold.
@@ -107,14 +125,15 @@ public final class FilterRunner {
         do {
             output = try VideoWriter(target: job.output, format: job.format, settings: settings,
                                      picture: source.picture(width: size.width, height: size.height, keepingDepth: true),
-                                     displayMatrix: source.passedDisplayMatrix, input: source.container, copying: .all, image: image)
+                                     displayMatrix: source.passedDisplayMatrix, input: source.container,
+                                     copying: job.segmentTask == nil ? .all : .none, image: image)
         } catch {
             throw MediaErrors.output(error, name: job.output)
         }
         if output.pixelFormat != source.sourcePixelFormat {
             Log.info("\(job.output): \(output.codecName) writes \(WorkingFormat.name(output.pixelFormat)) (the input is \(WorkingFormat.name(source.sourcePixelFormat))).")
         }
-        for stream in output.leftOutStreams where image == nil {
+        for stream in output.leftOutStreams where image == nil && job.segmentTask == nil {
             Log.warning("\(job.input): stream \(stream.index) (\(stream.kind.rawValue), \(stream.codecName)) cannot go into \(output.formatName) and is left out.")
         }
         if source.passedDisplayMatrix != nil, !output.storesDisplayMatrix {

@@ -15,6 +15,8 @@ public struct FrameInput: Equatable, Sendable {
     /// The first number of an image sequence pattern (`img%03d.png`; ffmpeg's `-start_number`);
     /// nil: the first of 0…4 that exists.
     public var startNumber: Int?
+    /// One segment of a plan (`--plan --segment K`): only its frames are read. Video files only.
+    public var segment: SegmentPlan.Segment?
 
     public init(_ name: String, raw: RawVideoFormat? = nil) {
         self.name = name
@@ -38,12 +40,17 @@ public struct FrameInput: Equatable, Sendable {
     /// - Throws: `ConvoyError` naming the input when it is missing or not a video.
     package func open(space: FilterSpace, threads: Int, autorotate: Bool = true, strict: Bool = false) throws -> FrameSource {
         if let generated { return SyntheticSource(generated, space: space) }
+        if segment != nil, raw != nil || name == "-" || PictureFolder.isFolder(name) {
+            throw ConvoyError("\(name): segments are cut from a video file; standard input and folders of pictures cannot be planned.",
+                              exitCode: ConvoyError.usage)
+        }
         if raw == nil, name != "-", PictureFolder.isFolder(name) {
             return try PictureFolderSource(folder: name, space: space, threads: threads, strict: strict)
         }
         let source = try VideoSource(input: name, space: space, threads: threads, raw: raw, autorotate: autorotate,
                                      startNumber: startNumber)
         source.strict = strict
+        source.segment = segment
         return source
     }
 }

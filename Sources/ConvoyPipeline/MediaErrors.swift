@@ -26,6 +26,8 @@ package enum MediaErrors {
         if let error = error as? FileError { return ConvoyError(error) }
         if let error = error as? MediaError {
             switch error {
+            case .segmentMismatch, .cannotIndex:
+                return ConvoyError(error.description, exitCode: ConvoyError.dataError)
             case .cannotStage, .outputExists:
                 return ConvoyError(error.description, exitCode: ConvoyError.cannotCreate)
             default:

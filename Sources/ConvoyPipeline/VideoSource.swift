@@ -16,6 +16,8 @@ package final class VideoSource: FrameSource {
     package var strict = false
     /// Where decoded pictures' images come from, when the consumer hands them back.
     package var pool: ImagePool?
+    /// A plan's segment: only its frames are decoded and queued (numbered as in the whole video).
+    package var segment: SegmentPlan.Segment?
 
     /// How each decoded picture is turned before it is queued: the stream's display matrix as
     /// ffmpeg's autorotate reads it, or upright with `autorotate` off.
@@ -92,7 +94,7 @@ package final class VideoSource: FrameSource {
         let turned = stored == nil || scaledSize == nil ? nil : PlanarImage(width: upright.width, height: upright.height, pixelFormat: workingFormat)
         let name = reader.name
         // Ctrl-C: stop reading; what was decoded is still processed and written.
-        try reader.decode(keepReading: { Interruption.receivedSignal == nil }, otherPacket: copyPacket) { event in
+        try reader.decode(keepReading: { Interruption.receivedSignal == nil }, otherPacket: copyPacket, segment: segment) { event in
             switch event {
             case .frame(let decoded):
                 counts.framesDecoded += 1
