@@ -9,7 +9,7 @@ SAMPLE := Samples/clip.mp4
 DEMO_PIPELINE := Pipelines/blur.yaml
 DEMO_OUTPUT := out/demo-blur.mp4
 
-.PHONY: all deps build test test-venv demo sample pictures bench bench-train soak train-denoiser clean
+.PHONY: all deps build test test-venv demo sample pictures bench bench-segments bench-train soak train-denoiser clean
 
 all: build
 
@@ -88,7 +88,13 @@ train-denoiser: build
 
 # Convoy and its peers side by side (see bench/bench.py); writes BENCHMARKS.md.
 bench: build
+	python3 bench/segments_bench.py
 	python3 bench/bench.py
+
+# One job as two array tasks of one thread against one task (bench/segments_bench.py); writes
+# bench/SEGMENTS.md, which bench.py puts into BENCHMARKS.md.
+bench-segments: build
+	python3 bench/segments_bench.py
 
 # Training speed and the time to learn the Gaussian (bench/train_bench.py); writes the Training
 # section of BENCHMARKS.md.

@@ -324,6 +324,9 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
+    segments = ROOT / "bench" / "SEGMENTS.md"  # written by `make bench-segments` (bench/segments_bench.py)
+    if segments.exists():
+        lines += ["", segments.read_text().strip()]
     training = ROOT / "bench" / "TRAIN.md"  # written by `make bench-train` (bench/train_bench.py)
     if training.exists():
         lines += ["", training.read_text().strip()]
