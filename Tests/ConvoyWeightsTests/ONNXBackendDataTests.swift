@@ -9,7 +9,7 @@ import XCTest
 /// the table of all of them is printed. The data comes from the venv `make test` sets up
 /// (`.venv`, or the folder in CONVOY_ONNX_BACKEND_DATA).
 final class ONNXBackendDataTests: XCTestCase {
-    /// Cases that must run and pass: the 2-D image cases the issue names.
+    /// Cases that must run and pass: the 2-D image cases the issue names, and the 1-D ones.
     private static let required = [
         "test_Conv2d", "test_Conv2d_depthwise", "test_Conv2d_depthwise_padded", "test_Conv2d_depthwise_strided",
         "test_Conv2d_depthwise_with_multiplier", "test_Conv2d_dilated", "test_Conv2d_groups", "test_Conv2d_groups_thnn",
@@ -20,6 +20,10 @@ final class ONNXBackendDataTests: XCTestCase {
         "test_ConvTranspose2d_no_bias", "test_ConstantPad2d", "test_ReflectionPad2d", "test_ReplicationPad2d", "test_ZeroPad2d",
         "test_LeakyReLU_with_negval", "test_operator_clip", "test_operator_convtranspose", "test_operator_flatten",
         "test_operator_pad",
+        // 1-D maps [N, C, L], run as [N, C, L, 1].
+        "test_Conv1d", "test_Conv1d_dilated", "test_Conv1d_groups", "test_Conv1d_pad1", "test_Conv1d_pad1size1", "test_Conv1d_pad2",
+        "test_Conv1d_pad2size1", "test_Conv1d_stride", "test_MaxPool1d", "test_MaxPool1d_stride", "test_MaxPool1d_stride_padding_dilation",
+        "test_AvgPool1d", "test_AvgPool1d_stride", "test_operator_maxpool",
     ]
 
     private static func dataFolder() -> String? {

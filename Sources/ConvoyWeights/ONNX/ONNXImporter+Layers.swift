@@ -250,17 +250,30 @@ extension ONNXImporter {
         return input
     }
 
+    /// Input 0 as a map a convolution or pool slides over: a 2-D map `[N, C, H, W]`, or a 1-D
+    /// one `[N, C, L]` run as `[N, C, L, 1]` (its attributes then have one value per axis, read
+    /// by `pair` and `padding` with `axes` 1).
+    mutating func slidingInput(_ node: ONNXNodeProto, owner: String) throws -> ONNXRuntimeTensor {
+        let input = try layerInput(node, 0, owner: owner)
+        guard input.rank == 4 || input.rank == 3 else {
+            throw ONNXIssue("\(owner): an input of rank \(input.rank) (Convoy runs 1-D and 2-D maps, [N, C, L] and [N, C, H, W])")
+        }
+        return input
+    }
+
     /// The begin and end padding of each spatial axis from `pads` `[top, left, bottom, right]` or
     /// `auto_pad`, for `input` (H, W), kernel spans (dilated) and strides.
-    mutating func padding(_ a: ONNXAttributes, input: (Int, Int), span: (Int, Int), stride: (Int, Int), owner: String) throws -> (y: Int, x: Int) {
+    /// `axes` 1 reads the `[begin, end]` pads of a 1-D map as its H axis (W unpadded).
+    mutating func padding(_ a: ONNXAttributes, input: (Int, Int), span: (Int, Int), stride: (Int, Int), owner: String,
+                          axes: Int = 2) throws -> (y: Int, x: Int) {
         let autoPad = try a.string("auto_pad", default: "NOTSET")
         var begin = [0, 0], end = [0, 0]
         switch autoPad {
         case "NOTSET":
-            let pads = try a.ints("pads") ?? [0, 0, 0, 0]
-            guard pads.count == 4 else { throw ONNXIssue("\(owner): pads \(pads) must have 4 values for a 2-D map") }
-            begin = [pads[0], pads[1]]
-            end = [pads[2], pads[3]]
+            let pads = try a.ints("pads") ?? Array(repeating: 0, count: 2 * axes)
+            guard pads.count == 2 * axes else { throw ONNXIssue("\(owner): pads \(pads) must have \(2 * axes) values for a \(axes)-D map") }
+            begin = axes == 2 ? [pads[0], pads[1]] : [pads[0], 0]
+            end = axes == 2 ? [pads[2], pads[3]] : [pads[1], 0]
         case "VALID":
             break
         case "SAME_UPPER", "SAME_LOWER":
@@ -280,11 +293,12 @@ extension ONNXImporter {
         return (begin[0], begin[1])
     }
 
-    /// A kernel-like attribute with two values (`[y, x]`), or `value` for both when absent.
-    func pair(_ a: ONNXAttributes, _ name: String, default value: Int, owner: String) throws -> (Int, Int) {
+    /// A kernel-like attribute with two values (`[y, x]`), or `value` for both when absent; with
+    /// `axes` 1, one value (a 1-D map's, as its H axis) and `value` for W.
+    func pair(_ a: ONNXAttributes, _ name: String, default value: Int, owner: String, axes: Int = 2) throws -> (Int, Int) {
         guard let values = try a.ints(name) else { return (value, value) }
-        guard values.count == 2 else { throw ONNXIssue("\(owner): \(name) \(values) must have 2 values for a 2-D map") }
-        return (values[0], values[1])
+        guard values.count == axes else { throw ONNXIssue("\(owner): \(name) \(values) must have \(axes) values for a \(axes)-D map") }
+        return axes == 2 ? (values[0], values[1]) : (values[0], value)
     }
 
     // MARK: - Operators
@@ -343,24 +357,27 @@ extension ONNXImporter {
             input.pad = nil
             input.dims = input.storage.dims
         } else {
-            input = try spatialInput(node, owner: owner)
+            input = try slidingInput(node, owner: owner)
         }
+        let axes = input.rank - 2
         let weight = try requiredConstant(node, 1, owner: owner, what: "weight")
-        guard weight.dims.count == 4 else {
-            throw ONNXIssue("\(owner): a weight of rank \(weight.dims.count) (Convoy runs 2-D convolutions)")
+        guard weight.dims.count == input.rank else {
+            throw ONNXIssue("\(owner): a weight of rank \(weight.dims.count) for an input of rank \(input.rank)")
         }
         if let kernel = try a.ints("kernel_shape"), kernel != Array(weight.dims[2...]) {
             throw ONNXIssue("\(owner): kernel_shape \(kernel) differs from the weight's \(Array(weight.dims[2...]))")
         }
+        // A 1-D kernel [O, C/g, k] runs as [O, C/g, k, 1].
+        let kernelDims = weight.dims + (axes == 1 ? [1] : [])
         let bias = try constant(node, 2, owner: owner, what: "bias")
         if let bias, bias.count != weight.dims[0] {
             throw ONNXIssue("\(owner): a bias of \(bias.count) values for \(weight.dims[0]) output channels")
         }
-        let stride = try pair(a, "strides", default: 1, owner: owner)
-        let dilation = try pair(a, "dilations", default: 1, owner: owner)
-        let span = ((weight.dims[2] - 1) * dilation.0 + 1, (weight.dims[3] - 1) * dilation.1 + 1)
-        var pad = try padding(a, input: (input.dims[2] + 2 * (pending?.top ?? 0), input.dims[3] + 2 * (pending?.left ?? 0)),
-                              span: span, stride: stride, owner: owner)
+        let stride = try pair(a, "strides", default: 1, owner: owner, axes: axes)
+        let dilation = try pair(a, "dilations", default: 1, owner: owner, axes: axes)
+        let span = ((kernelDims[2] - 1) * dilation.0 + 1, (kernelDims[3] - 1) * dilation.1 + 1)
+        var pad = try padding(a, input: (input.storage.h + 2 * (pending?.top ?? 0), input.storage.w + 2 * (pending?.left ?? 0)),
+                              span: span, stride: stride, owner: owner, axes: axes)
         var border = BorderMode.zero
         if let pending {
             guard pending.border == .zero || pad == (0, 0) else {
@@ -370,7 +387,7 @@ extension ONNXImporter {
             border = pending.border
         }
         let groups = try a.int("group", default: 1)
-        let layer = try Conv2d(weight: weight.tensor(Shape(weight.dims)), bias: bias.map { $0.tensor(Shape($0.count)) },
+        let layer = try Conv2d(weight: weight.tensor(Shape(kernelDims)), bias: bias.map { $0.tensor(Shape($0.count)) },
                                stride: stride, padding: pad, dilation: dilation, groups: groups, border: border)
         let macs = weight.dims.reduce(1, *)
         try emit(node, layer, reading: input, info: NodeInfo(type: "Conv", parameters: weight.count + (bias?.count ?? 0), multiplyAdds: macs))
@@ -399,19 +416,21 @@ extension ONNXImporter {
     }
 
     mutating func importPool(_ node: ONNXNodeProto, attributes a: ONNXAttributes, owner: String) throws {
-        let input = try spatialInput(node, owner: owner)
-        guard let kernel = try a.ints("kernel_shape"), kernel.count == 2 else {
-            throw ONNXIssue("\(owner): kernel_shape must have 2 values for a 2-D map")
+        let input = try slidingInput(node, owner: owner)
+        let axes = input.rank - 2
+        guard let given = try a.ints("kernel_shape"), given.count == axes else {
+            throw ONNXIssue("\(owner): kernel_shape must have \(axes) values for a \(axes)-D map")
         }
+        let kernel = axes == 1 ? given + [1] : given
         if node.output.count > 1, !node.output[1].isEmpty {
             throw ONNXIssue("\(owner): its Indices output (Convoy computes the values only)")
         }
         // Dilations from MaxPool 10 and AveragePool 19; Convoy's average pool has none.
-        let dilation = try pair(a, "dilations", default: 1, owner: owner)
+        let dilation = try pair(a, "dilations", default: 1, owner: owner, axes: axes)
         guard dilation == (1, 1) || node.opType == "MaxPool" else { throw ONNXIssue("\(owner): dilated average pooling \(dilation)") }
-        let stride = try pair(a, "strides", default: 1, owner: owner)
+        let stride = try pair(a, "strides", default: 1, owner: owner, axes: axes)
         let span = (dilation.0 * (kernel[0] - 1) + 1, dilation.1 * (kernel[1] - 1) + 1)
-        let pad = try padding(a, input: (input.dims[2], input.dims[3]), span: span, stride: stride, owner: owner)
+        let pad = try padding(a, input: (input.storage.h, input.storage.w), span: span, stride: stride, owner: owner, axes: axes)
         // ceil_mode from opset 10 (AveragePool 7+ also has count_include_pad, default 0).
         let ceil = opset >= 10 ? try a.int("ceil_mode", default: 0) != 0 : false
         let layer: Layer
