@@ -9,7 +9,7 @@ SAMPLE := Samples/clip.mp4
 DEMO_PIPELINE := Pipelines/blur.yaml
 DEMO_OUTPUT := out/demo-blur.mp4
 
-.PHONY: all deps build test test-venv demo sample pictures bench bench-segments bench-train soak train-denoiser clean
+.PHONY: all deps build test test-venv demo sample pictures bench bench-segments bench-train soak train-denoiser fuzz fuzz-build clean
 
 all: build
 
@@ -106,5 +106,15 @@ bench-train: build
 soak: build
 	python3 bench/soak.py
 
+# The libFuzzer harnesses (Fuzz/README.md): built once with AddressSanitizer in .build-fuzz, then
+# each run for FUZZ_SECONDS (default 300) from its seed corpus, FUZZ_JOBS at a time; the
+# committed crash inputs run first. Findings land in .build-fuzz/findings (docs/RELIABILITY.md).
+FUZZ_SECONDS ?= 300
+FUZZ_JOBS ?= 1
+fuzz-build: deps
+	Fuzz/build.sh
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) Fuzz/run.sh
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz .build-asan .build-tsan out

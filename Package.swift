@@ -88,3 +88,25 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets (Fuzz/README.md), only when CONVOY_FUZZ=1 so that `make build` and
+// `make test` never see them. `make fuzz` builds them with AddressSanitizer and coverage
+// instrumentation in .build-fuzz and links libFuzzer's driver (the harnesses call
+// LLVMFuzzerRunDriver from their own main).
+if Context.environment["CONVOY_FUZZ"] == "1" {
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSafeTensors", ["ConvoyWeights", "ConvoyTensor"]),
+        ("FuzzModelYAML", ["ConvoyWeights", "ConvoyNN", "ConvoyTensor"]),
+        ("FuzzPipelineYAML", ["ConvoyPipeline", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
+        ("FuzzKernelSpec", ["ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
+        ("FuzzRawSpec", ["ConvoyMedia"]),
+        ("FuzzY4M", ["ConvoyPipeline", "ConvoyMedia"]),
+        ("FuzzNpy", ["ConvoyPipeline"]),
+        ("FuzzONNX", ["ConvoyWeights", "ConvoyNN", "ConvoyTensor"]),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
+    for harness in harnesses {
+        package.targets.append(.executableTarget(name: harness.name, dependencies: ["FuzzDriver"] + harness.dependencies,
+                                                 path: "Fuzz/\(harness.name)"))
+    }
+}

@@ -16,13 +16,35 @@ final class RawVideoFormatTests: XCTestCase {
 
     func testRejectsMalformedValuesWithOneLine() {
         for text in ["", "1920x1080", "1920:rgb24", "0x10:rgb24", "10x99999:rgb24", "axb:rgb24", "10x10:nope",
-                     "10x10:rgb24@0", "10x10:rgb24@-3", "10x10:rgb24@x", "10x10:rgb24@1/0", "10x10:rgb24@5000", "10x10:"] {
+                     "10x10:rgb24@0", "10x10:rgb24@-3", "10x10:rgb24@x", "10x10:rgb24@1/0", "10x10:rgb24@5000", "10x10:",
+                     "4X4:\r\0\0\0@@#00", "10x10:rgb\n24", "1\n0x10:rgb24",
+                     "60x360:yuv420p@.000224305771", "8x5:d3d11\0\0\n", "8x5:RGB24", "8x5:d3d11"] {  // FuzzRawSpec: a rate rounding to 0/1000 was accepted, a NUL ended the name early for FFmpeg
             XCTAssertThrowsError(try RawVideoFormat(parsing: text), text) { error in
                 let message = String(describing: error)
                 XCTAssertTrue(message.hasPrefix("--raw \""), message)
                 XCTAssertFalse(message.contains("\n"), message)
+                XCTAssertFalse(message.unicodeScalars.contains { $0.properties.generalCategory == .control }, message)
             }
         }
+        XCTAssertThrowsError(try RawVideoFormat(parsing: "4X4:\r\0\0\0@@#00")) { error in
+            XCTAssertEqual(String(describing: error), #"--raw "4X4:\u{d}\u{0}\u{0}\u{0}@@#00": "\u{d}\u{0}\u{0}\u{0}" is not a pixel format FFmpeg knows (see `ffmpeg -pix_fmts`)."#,
+                           "FuzzRawSpec's finding: control characters are escaped, so the message stays one line")
+        }
+    }
+
+    /// FuzzRawSpec's finding (Fuzz/Regressions/FuzzRawSpec): a frame within the side limits but
+    /// over FFmpeg's 2 GiB frame limit had a frame size of -22 (AVERROR(EINVAL)); such frames,
+    /// and sides past the limit, are refused in one line with the numbers.
+    func testRefusesFramesTooLargeWithTheNumbers() {
+        let cases = ["16384x16384:rgba64le": "a 16384x16384 frame is larger than FFmpeg accepts: (width + 128) × (height + 128) must be under 268435455.",
+                     "16000x16000:gbrapf32le": "a 16000x16000 gbrapf32le frame takes 4096000000 bytes, more than FFmpeg's limit of 2147483647 for one frame.",
+                     "2147483648x2147483648:rgb24": "a 2147483648x2147483648 frame is outside Convoy's limits: width and height must be between 1 and 16384."]
+        for (text, reason) in cases {
+            XCTAssertThrowsError(try RawVideoFormat(parsing: text), text) { error in
+                XCTAssertEqual((error as? RawVideoFormat.ParseError)?.reason, reason)
+            }
+        }
+        XCTAssertEqual(try RawVideoFormat(parsing: "16000x16000:rgba64le").frameSize, 16000 * 16000 * 8, "within both limits")
     }
 
     /// Seeded fuzz: thousands of mutated and random values parse or throw, never crash.

@@ -493,7 +493,7 @@ extension ONNXImporter {
         let constant: ONNXConstant
         if case .constant(let c)? = inputs[0] { constant = c; constantFirst = true }
         else if case .constant(let c)? = inputs[1] { constant = c; constantFirst = false }
-        else { preconditionFailure("one of two inputs is a constant") }
+        else { throw ONNXIssue("\(owner): \(node.opType) of one input (the other's name is empty)") }
         let input = try layerInput(node, constantFirst ? 1 : 0, owner: owner)
         guard let values = channelVector(constant, for: input), !(node.opType == "Div" && constantFirst) else {
             // Any other constant that broadcasts onto the input: as a rank-4 tensor.
