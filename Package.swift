@@ -101,7 +101,7 @@ if Context.environment["CONVOY_FUZZ"] == "1" {
         ("FuzzKernelSpec", ["ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
         ("FuzzRawSpec", ["ConvoyMedia"]),
         ("FuzzY4M", ["ConvoyPipeline", "ConvoyMedia"]),
-        ("FuzzNpy", ["ConvoyPipeline"]),
+        ("FuzzNpy", ["ConvoyFeatures"]),
         ("FuzzONNX", ["ConvoyWeights", "ConvoyNN", "ConvoyTensor"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))

@@ -1,4 +1,4 @@
-import ConvoyPipeline
+import ConvoyFeatures
 import Foundation
 import FuzzDriver
 
@@ -17,7 +17,13 @@ enum FuzzNpy {
             var shape: [Int] = []
             for _ in 0 ..< rank {
                 let kind = take()
-                shape.append(kind < 200 ? Int(kind % 6) : Int(UInt32(take()) << 24 | UInt32(take()) << 16 | UInt32(take()) << 8 | UInt32(take())) & 0x7FFF_FFFF)
+                if kind < 200 {
+                    shape.append(Int(kind % 6))
+                } else {
+                    var wide = 0
+                    for _ in 0 ..< 4 { wide = wide << 8 | Int(take()) }
+                    shape.append(wide & 0x7FFF_FFFF)
+                }
             }
             let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             let frames = elements <= 4096 ? Int(take() % 4) : 0
@@ -25,7 +31,10 @@ enum FuzzNpy {
             do {
                 let writer = try NpyWriter(path: path, itemShape: shape)
                 for _ in 0 ..< frames {
-                    let frame = (0 ..< elements).map { _ in Float(bitPattern: UInt32(take()) << 24 | UInt32(take()) << 8 | UInt32(take())) }
+                    let frame = (0 ..< elements).map { _ -> Float in
+                        let high = UInt32(take()) << 24, middle = UInt32(take()) << 8
+                        return Float(bitPattern: high | middle | UInt32(take()))
+                    }
                     written += frame
                     try frame.withUnsafeBufferPointer { try writer.append($0.baseAddress ?? UnsafePointer(bitPattern: 16)!) }
                 }

@@ -36,6 +36,8 @@ public final class FeatureRunner {
             (name: name, itemShape: job.pool == nil ? pair.1 : [pair.0.c])
         }
         try checkTargets(outputs: outputs.map(\.name), pictures: source.sourcePaths)
+        try TiledForward(graph: graph, field: ReceptiveField(graph: graph))
+            .checkMemory(channels: group.planes.count, width: group.width, height: group.height, model: job.model?.name ?? "the network")
         let sink = try makeSink(outputs: outputs, pictures: source.sourcePaths)
         var visualizer: FeatureVisualizer? = nil
         if let path = job.visualize {

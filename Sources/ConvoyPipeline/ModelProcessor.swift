@@ -80,6 +80,7 @@ public final class ModelProcessor: FrameProcessor {
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
         try build(width: width, height: height)
+        try forward.checkMemory(channels: inputChannels, width: width, height: height, model: name)
         let shape = try graph.outputShapes(for: Shape(1, inputChannels, height, width))[0]
         let allowed = inputChannels == 3 ? [1, 3] : [1]
         guard allowed.contains(shape.c) else {
@@ -92,6 +93,7 @@ public final class ModelProcessor: FrameProcessor {
     public func prepare(layout: [PlanarImage.Plane], batch: Int) throws {
         let group = PlaneGroup.groups(for: space, planes: layout)[0]
         try build(width: group.width, height: group.height)
+        try forward.checkMemory(channels: inputChannels, width: group.width, height: group.height, model: name)
         batcher = FrameBatcher(group: group, capacity: batch)
         let shape = try graph.outputShapes(for: Shape(batch, inputChannels, group.height, group.width))[0]
         outputChannels = shape.c

@@ -41,6 +41,9 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case noSuchTensor(String)
         /// The tensor's dtype cannot be converted to `Float` (the 8-bit float types).
         case notConvertible(tensor: String, dtype: SafeTensorsDType)
+        /// The tensor, converted to `Float`, would not fit `MemoryLimit` (`bytes` nil: more than
+        /// can be counted).
+        case tooLargeForMemory(tensor: String, shape: [Int], bytes: Int?)
         /// Two tensors given to a writer have the same name.
         case duplicateName(String)
         /// `__metadata__` cannot be a tensor name.
@@ -105,6 +108,8 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
             return "no tensor named \(q(name))."
         case .notConvertible(let tensor, let dtype):
             return "tensor \(q(tensor)): dtype \(dtype.rawValue) cannot be converted to F32."
+        case .tooLargeForMemory(let tensor, let shape, let bytes):
+            return "tensor \(q(tensor)): \(MessageText.dims(shape)) as F32 would \(MemoryLimit.excess(bytes) ?? "not fit in memory")."
         case .duplicateName(let name):
             return "two tensors are named \(q(name))."
         case .reservedName:

@@ -125,7 +125,8 @@ public struct SafeTensorsFile: Sendable {
     /// The tensor called `name`, converted to `Float` (see `SafeTensorsDType`), with its shape
     /// (`[]` for a scalar). The result has its own storage.
     ///
-    /// - Throws: `SafeTensorsError` when there is no such tensor or its dtype cannot be converted.
+    /// - Throws: `SafeTensorsError` when there is no such tensor, its dtype cannot be converted,
+    ///   or its floats would not fit `MemoryLimit`.
     public func tensor(named name: String) throws -> Tensor {
         guard let info = info(named: name) else {
             throw SafeTensorsError(path: path, problem: .noSuchTensor(name))
@@ -133,8 +134,13 @@ public struct SafeTensorsFile: Sendable {
         guard info.dtype.isConvertibleToFloat else {
             throw SafeTensorsError(path: path, problem: .notConvertible(tensor: name, dtype: info.dtype))
         }
-        let tensor = Tensor(shape: Shape(info.shape))
         let count = info.elementCount
+        let needed = MemoryLimit.product(count, MemoryLayout<Float>.size)
+        if MemoryLimit.excess(needed) != nil {
+            // The data lies in the file (checked at open), but a sparse file can claim terabytes.
+            throw SafeTensorsError(path: path, problem: .tooLargeForMemory(tensor: name, shape: info.shape, bytes: needed))
+        }
+        let tensor = Tensor(shape: Shape(info.shape))
         bytes.withUnsafeBytes { raw in
             guard count > 0, let base = raw.baseAddress else { return }
             let source = UnsafeRawBufferPointer(start: base + dataStart + info.byteRange.lowerBound, count: info.byteRange.count)

@@ -179,6 +179,21 @@ public final class TiledForward {
         return (input.count + peak) * MemoryLayout<Float>.size
     }
 
+    /// The least memory one frame of `frameShape` (`[1, channels, height, width]`) needs however
+    /// it is run: its input and its whole outputs, and, for a model that cannot run in tiles,
+    /// every activation too; nil when that is more bytes than `Int` counts. Computed from the
+    /// shapes alone, so a frame size whose outputs would not fit anywhere can be refused before
+    /// anything is allocated (`MemoryLimit`).
+    public func leastBytes(frameShape: Shape) throws -> Int? {
+        let outputs = try graph.outputShapes(for: frameShape).map { MemoryLimit.count($0.dims) }
+        var counts = [MemoryLimit.count(frameShape.dims)] + outputs
+        if !(field?.isTileable ?? false) {
+            let shapes = try graph.shapes(for: frameShape)
+            counts += graph.nodes.map { node in shapes[node.name].flatMap { MemoryLimit.count($0.dims) } }
+        }
+        return MemoryLimit.sum(counts).flatMap { MemoryLimit.product($0, MemoryLayout<Float>.size) }
+    }
+
     /// The plan for `shape`, kept while the shape and settings stay the same.
     private func currentPlan(for shape: Shape) -> Plan {
         if let plan, plan.fits(shape, budgetBytes: budgetBytes, forcedTile: forcedTile) {

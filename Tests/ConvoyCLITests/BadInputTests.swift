@@ -153,4 +153,72 @@ final class BadInputTests: ConvoyTestCase {
             XCTAssertEqual(temporaryLeftovers(), [], "\(name): temporary files left")
         }
     }
+
+    // Resource limits (issue 18): sizes read from files are checked before anything of that size
+    // is allocated. The numbers here exceed any machine this runs on.
+
+    /// An empty safetensors file beside `name`.yaml holding `yaml`.
+    private func writeModel(_ name: String, _ yaml: String, weights: Data = Data([2, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8)) throws -> String {
+        let model = path(name + ".yaml")
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: model))
+        try weights.write(to: URL(fileURLWithPath: path(name + ".safetensors")))
+        return model
+    }
+
+    /// Two ×64 nearest upsamplings: one 160×120 frame's output is 655360×491520×3 floats.
+    func testAModelWhoseOutputsCannotFitIsRefusedBeforeAllocating() throws {
+        let model = try writeModel("up", """
+            input: {channels: 3}
+            layers:
+              - {name: up1, type: upsample, scale: 64}
+              - {name: up2, type: upsample, scale: 64}
+            outputs: [up2]
+            """)
+        let bytes = 4 * (3 * 160 * 120 + 3 * (160 * 4096) * (120 * 4096))
+        try assertFailsCleanly(["features", clip, "--model", model, "-o", path("f.npy")], exitCode: 65,
+                               naming: ["up.yaml", "160x120", "(\(bytes) bytes)", "more than"])
+        try assertFailsCleanly(["filter", clip, "--model", model, "-o", path("out.mkv"), "--codec", "ffv1"], exitCode: 65,
+                               naming: ["up.yaml", "(\(bytes) bytes)"])
+    }
+
+    /// A weight of [65536, 3, 1024, 1024] F32 (824 GB) whose data lies in a sparse file: the
+    /// header and offsets are consistent, so only the conversion to floats is refused.
+    func testATensorClaimingHundredsOfGigabytesIsRefusedBeforeConverting() throws {
+        let count = 65536 * 3 * 1024 * 1024
+        var header = Data(#"{"big.weight":{"dtype":"F32","shape":[65536,3,1024,1024],"data_offsets":[0,\#(count * 4)]}}"#.utf8)
+        header.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
+        var file = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Data($0) }
+        file.append(header)
+        let model = try writeModel("big", """
+            input: {channels: 3}
+            layers:
+              - {name: big, type: conv2d, in: 3, out: 65536, kernel: 1024, bias: false}
+            outputs: [big]
+            """, weights: file)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path("big.safetensors")))
+        try handle.truncate(atOffset: UInt64(file.count + count * 4))
+        try handle.close()
+        try assertFailsCleanly(["model", model], exitCode: 65, naming: ["big.safetensors", "big.weight", "(\(count * 4) bytes)", "more than"])
+    }
+
+    /// A --raw value is an option, so ArgumentParser reports it (exit 64, its usage lines after).
+    func testRawFramesOverFFmpegsLimitAreRefused() throws {
+        for (raw, numbers) in [("16000x16000:gbrapf32le", "4096000000 bytes"), ("2147483648x2147483648:rgb24", "between 1 and 16384")] {
+            let result = try convoy(["filter", "-", "--raw", raw, "-o", path("out.mp4"), "--kernel", "box"])
+            assertNoCrashTrace(result)
+            XCTAssertEqual(result.status, 64, result.summary)
+            XCTAssertTrue(result.stderrLines.first?.contains(raw) ?? false, result.stderrText)
+            XCTAssertTrue(result.stderrLines.first?.contains(numbers) ?? false, result.stderrText)
+            XCTAssertEqual(temporaryLeftovers(), [])
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.mp4")))
+        }
+    }
+
+    /// FFmpeg's y4m demuxer refuses the header (av_image_check_size) before Convoy sizes anything.
+    func testAY4MHeaderClaimingAHugeFrameIsRefused() throws {
+        let y4m = path("huge.y4m")
+        try (Data("YUV4MPEG2 W2147483647 H2147483647 F25:1 Ip A1:1 C420jpeg\nFRAME\n".utf8) + Data(count: 4096))
+            .write(to: URL(fileURLWithPath: y4m))
+        try assertFailsCleanly(["filter", y4m, "-o", path("out.mp4"), "--kernel", "box"], exitCode: 65, naming: ["huge.y4m"])
+    }
 }

@@ -1,4 +1,4 @@
-import ConvoyPipeline
+import ConvoyFeatures
 import Foundation
 import XCTest
 
