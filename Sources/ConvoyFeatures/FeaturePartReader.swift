@@ -31,7 +31,7 @@ final class FeaturePartReader {
             handles = try zip(paths, record.outputs).map { file, output in
                 try FeaturePartReader.openNpy(file, shape: [frames] + output.itemShape)
             }
-            offsets = record.outputs.map { _ in UInt64(NpyWriter.header(shape: [0]).count) }
+            offsets = record.outputs.map { UInt64(NpyWriter.header(shape: [0] + $0.itemShape).count) }
         case .safetensors:
             let (handle, starts) = try FeaturePartReader.openSafeTensors(path, record: record)
             handles = [handle]
@@ -110,7 +110,7 @@ final class FeaturePartReader {
                 data = try handle.read(upToCount: itemBytes[output])
             case .directory:
                 let file = FeaturePartReader.directoryFile(path, output: record.outputs[output].name, frame: record.frames[position])
-                data = FileManager.default.contents(atPath: file).map { $0.dropFirst(NpyWriter.header(shape: [0]).count) }
+                data = FileManager.default.contents(atPath: file).map { $0.dropFirst(NpyWriter.header(shape: [1] + record.outputs[output].itemShape).count) }
             }
             guard let data, data.count == itemBytes[output] else { throw FeaturePart.Problem(text: "\((path as NSString).lastPathComponent) ended early") }
             data.withUnsafeBytes { UnsafeMutableRawPointer(buffers[output]).copyMemory(from: $0.baseAddress!, byteCount: itemBytes[output]) }

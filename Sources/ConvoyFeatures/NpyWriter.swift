@@ -69,6 +69,11 @@ public final class NpyWriter {
         return max(128, (needed + 63) / 64 * 64)
     }
 
+    /// The header `NpyWriter` writes for a file of `shape` (`[frames] + itemShape`).
+    static func header(shape: [Int]) -> Data {
+        header(shape: shape, length: headerLength(itemShape: Array(shape.dropFirst())))
+    }
+
     /// The magic, version 1.0, header length and the header dictionary, space-padded to `length`
     /// bytes in all, ending in a newline (NumPy wants the total a multiple of 64).
     static func header(shape: [Int], length: Int) -> Data {
