@@ -3,7 +3,7 @@ import PackageDescription
 
 // Convoy: video filtering with convolutions computed as deep-learning frameworks compute them.
 // Module arrows point one way: CLI -> (Features, Training) -> Pipeline -> (Media, Weights, Filters) -> NN
-// -> Tensor -> CDNNL; only Media sees FFmpeg. Every target lists each module it imports.
+// -> Tensor -> (CDNNL, CConvoyCPU); only Media sees FFmpeg. Every target lists each module it imports.
 // Swift 6 language mode (complete concurrency checking) for every target but ConvoyPipeline, which
 // still builds in Swift 5 mode: its stage threads share objects (sources, writers, processors,
 // counters) whose safety comes from the queues' hand-overs, not from types the compiler can check
@@ -31,8 +31,9 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .target(name: "CConvoyCPU", exclude: ["README.md"]),
         .target(name: "ConvoyFiles", exclude: ["README.md"]),
-        .target(name: "ConvoyTensor", dependencies: ["CDNNL"], exclude: ["README.md"]),
+        .target(name: "ConvoyTensor", dependencies: ["CDNNL", "CConvoyCPU"], exclude: ["README.md"]),
         .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"], exclude: ["README.md"]),
         .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"], exclude: ["README.md"]),
         .target(

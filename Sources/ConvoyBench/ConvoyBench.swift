@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyTensor
 import ConvoyWeights
 import Foundation
 
@@ -24,6 +25,11 @@ struct ConvoyBench: ParsableCommand {
           convoy-bench --case conv-3-16 --case tiny-features
           convoy-bench --model Samples/Models/tiny-features.yaml --size 1280x720
           convoy-bench --model net.onnx --size 640x360 --batch 4 --threads 2
+          convoy-bench --peak --threads 2
+
+        With --peak, the machine's FP32 FMA peak is measured instead: independent chains of fused \
+        multiply-adds with the widest kernel this processor runs (AVX-512, AVX2+FMA or scalar, from \
+        CPUID at run time), on 1 thread and on --threads at once, the best of --repeat runs.
         """
     )
 
@@ -73,6 +79,9 @@ struct ConvoyBench: ParsableCommand {
         }
     }
 
+    @Flag(help: "Measure the machine's FP32 FMA peak (1 thread and --threads) instead of the cases.")
+    var peak = false
+
     func validate() throws {
         let (width, height) = try frame
         guard batch >= 1, width >= 3, height >= 3, threads >= 1, repetitions >= 1 else {
@@ -80,10 +89,15 @@ struct ConvoyBench: ParsableCommand {
         }
         if model != nil && !cases.isEmpty { throw ValidationError("Give --case or --model, not both.") }
         if name != nil && model == nil { throw ValidationError("--name goes with --model.") }
+        if peak && (model != nil || !cases.isEmpty) { throw ValidationError("Give --peak alone, without --case or --model.") }
     }
 
     func run() throws {
         let (width, height) = try frame
+        if peak {
+            print(PeakResult(kernel: FMAChains.widest(), threads: threads, repetitions: repetitions).jsonLine)
+            return
+        }
         if let model {
             let loaded: LoadedModel
             let workload: BenchWorkload
