@@ -87,13 +87,17 @@ struct FeatureJoin {
                        first: FeaturePart?) -> String? {
         if record.segment != segment.index { return "its record is segment \(record.segment)'s" }
         if record.featureFormat != format.rawValue { return "it holds \(record.featureFormat) features, the output's name asks for \(format.rawValue)" }
-        if record.decodedFrames != segment.frames { return "\(record.decodedFrames) frames were decoded, the plan's segment has \(segment.frames)" }
         if let first, first.outputs != record.outputs { return "its outputs differ from part 0's (another model or --pool?)" }
+        if let first, first.every != record.every { return "it kept one frame in \(record.every), part 0 one in \(first.every) (another --every?)" }
         let range = segment.firstFrame..<(segment.firstFrame + segment.frames)
         if let outside = record.frames.first(where: { !range.contains($0) }) {
             return "frame \(outside) is outside the segment's frames \(range.lowerBound) to \(range.upperBound - 1)"
         }
         if zip(record.frames, record.frames.dropFirst()).contains(where: { $0 >= $1 }) { return "its frames are not in order" }
+        let expected = range.filter { record.every > 0 && $0 % record.every == 0 }
+        if record.frames != expected {
+            return "it holds \(record.frames.count) of the segment's \(expected.count) frames\(record.every > 1 ? " that --every \(record.every) keeps" : "") (was the task stopped early?)"
+        }
         // Times are the frames' timestamps in seconds: inside [start, end) to within a tick.
         let low = segment.seek == nil ? -Double.infinity : segment.startSeconds - timeBase / 2
         let high = segment.endSeconds.map { $0 - timeBase / 2 } ?? .infinity

@@ -8,9 +8,10 @@ import Foundation
 struct FeaturePart: Codable, Equatable {
     var format = "convoy-feature-part"
     var version = 1
-    /// The plan's segment this part holds, and how many frames of it were decoded.
+    /// The plan's segment this part holds, and the task's `--every`: the part holds exactly the
+    /// segment's frames whose index (in the whole video) is a multiple of it.
     var segment: Int
-    var decodedFrames: Int
+    var every: Int
     /// How the features were written (`npy`, `safetensors`, `directory`).
     var featureFormat: String
     /// Each model output's name and per-frame shape.

@@ -7,10 +7,10 @@ final class FeaturePartSink: FeatureSink {
     private var record: FeaturePart
     private let recordPath: String
 
-    init(inner: FeatureSink, segment: Int, decodedFrames: Int, format: FeatureFormat, outputs: [(name: String, itemShape: [Int])],
+    init(inner: FeatureSink, segment: Int, every: Int, format: FeatureFormat, outputs: [(name: String, itemShape: [Int])],
          recordPath: String) {
         self.inner = inner
-        record = FeaturePart(segment: segment, decodedFrames: decodedFrames, featureFormat: format.rawValue,
+        record = FeaturePart(segment: segment, every: every, featureFormat: format.rawValue,
                              outputs: outputs.map { FeaturePart.Output(name: $0.name, itemShape: $0.itemShape) }, frames: [], times: [])
         self.recordPath = recordPath
     }

@@ -104,7 +104,7 @@ public final class FeatureRunner {
     private func makeSink(outputs: [(name: String, itemShape: [Int])], pictures: [String]) throws -> FeatureSink {
         let sink = try makeFormatSink(outputs: outputs, pictures: pictures)
         guard let task = job.segmentTask else { return sink }
-        return FeaturePartSink(inner: sink, segment: task.segment.index, decodedFrames: task.segment.frames, format: job.format,
+        return FeaturePartSink(inner: sink, segment: task.segment.index, every: job.every, format: job.format,
                                outputs: outputs, recordPath: FeaturePart.recordPath(part: task.partPath, segment: task.segment.index))
     }
 

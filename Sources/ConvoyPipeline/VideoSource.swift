@@ -140,5 +140,11 @@ package final class VideoSource: FrameSource {
             }
             return true
         }
+        // A segment task stopped early (Ctrl-C, or SIGTERM when a scheduler preempts it) holds
+        // only part of its range: it fails, so its part is discarded rather than committed short.
+        if let segment, let code = Interruption.exitCode {
+            throw ConvoyError("\(name): stopped by signal \(code - 128) before the end of segment \(segment.index); no part was written (run the task again).",
+                              exitCode: code)
+        }
     }
 }

@@ -251,6 +251,45 @@ final class SegmentTests: ConvoyTestCase {
         XCTAssertTrue(temporaryLeftovers(in: path("feats.npy.parts")).isEmpty)
     }
 
+    func testAPartCutShortIsRefusedAndAStoppedTaskWritesNone() throws {
+        // A part whose files and record agree but which holds only the start of its segment
+        // (segment 0 of a 3-segment plan where the join's plan has 2): named, nothing joined.
+        let input = try bFrameClip()
+        _ = try plan(input, ["--segments", "2"])
+        _ = try plan(input, ["--segments", "3"], name: "plan3.json")
+        let output = path("feats.npy")
+        try convoySucceeds(["features", input, "--model", tinyModel, "-o", output, "--plan", path("plan3.json"), "--segment", "0"])
+        try convoySucceeds(["features", input, "--model", tinyModel, "-o", output, "--plan", path("plan.json"), "--segment", "1"])
+        let short = try convoy(["join", path("plan.json"), "-o", output])
+        XCTAssertEqual(short.status, 65, short.stderrText)
+        XCTAssertTrue(short.stderrText.contains("0.npy: it holds"), short.stderrText)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+
+        // SIGTERM (a scheduler's preemption) mid-segment: exit 143, and neither a part nor its
+        // record is left for a join to take, so the retried task's part is the only one.
+        let long = try makeClip("long.mp4", size: "640x360", rate: "30", duration: 20, audio: false)
+        _ = try plan(long, ["--segments", "2"], name: "long-plan.json")
+        let stopped = path("stopped.npy")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tools.convoy)
+        process.arguments = ["features", long, "--model", tinyModel, "-o", stopped, "--plan", path("long-plan.json"), "--segment", "0", "-q"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: stopped + ".parts") && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertTrue(process.isRunning, "the task ended before it could be stopped")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("stopped.npy.parts/0.npy")), "a stopped task committed its part")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("stopped.npy.parts/0.done.json")), "a stopped task wrote its record")
+        XCTAssertTrue(temporaryLeftovers(in: path("stopped.npy.parts")).isEmpty)
+    }
+
     // MARK: Video from segments
 
     /// Filters the input once and as one task per segment of a plan of `count`, joins, and
