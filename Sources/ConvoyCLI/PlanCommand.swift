@@ -14,7 +14,7 @@ struct PlanCommand: ParsableCommand {
         job's ordinary command with --plan plan.json --segment K (or --segment auto inside an array job), \
         which writes part K beside the output, and convoy join puts the parts together. When the video \
         has fewer keyframes to cut at than segments asked for, fewer segments are made and that is said. \
-        docs/SEGMENTS.md describes the plan and the examples/ folder has submit scripts.
+        docs/SEGMENTS.md describes the plan and docs/examples/ has submit scripts.
 
         Examples:
           convoy plan film.mp4 --segments 8 -o plan.json

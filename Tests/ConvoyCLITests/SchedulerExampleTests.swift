@@ -2,12 +2,12 @@ import Foundation
 import XCTest
 import Yams
 
-/// The submit files in examples/ that the tests do not submit (a Kubernetes Indexed Job, an AWS
+/// The submit files in docs/examples/ that the tests do not submit (a Kubernetes Indexed Job, an AWS
 /// Batch array job): each is checked for the contract `--segment auto` relies on, and its own
 /// command is run here, task by task, with the index variable its engine sets, then joined and
 /// compared with the one-machine run.
 final class SchedulerExampleTests: ConvoyTestCase {
-    private var examples: URL { Tools.packageRoot.appendingPathComponent("examples") }
+    private var examples: URL { Tools.packageRoot.appendingPathComponent("docs/examples") }
     private var tinyModel: String { Tools.packageRoot.appendingPathComponent("Samples/Models/tiny-features.yaml").path }
     /// The variables `--segment auto` reads: one engine's file must set none of the others'.
     private let indexVariables = ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX",

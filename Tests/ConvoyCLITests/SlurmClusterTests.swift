@@ -48,7 +48,7 @@ final class SlurmClusterTests: ConvoyTestCase {
         XCTAssertEqual(fileData(path("feats.pts.csv")), fileData(path("single.pts.csv")))
 
         // The examples' submit script: plan, array of features.sbatch, join after afterok.
-        let script = Tools.packageRoot.appendingPathComponent("examples/slurm/submit.sh").path
+        let script = Tools.packageRoot.appendingPathComponent("docs/examples/slurm/submit.sh").path
         // Run from the scratch folder, where sbatch puts the tasks' logs.
         let submitted = try shell("cd \(shellQuote(workDirectory.path)) && SLURM_CONF=\(shellQuote(cluster))/slurm.conf CONVOY=\(shellQuote(Tools.convoy)) /bin/bash \(shellQuote(script)) \(shellQuote(input)) \(shellQuote(tinyModel)) \(shellQuote(path("example.npy"))) 2",
                                   timeout: 60)

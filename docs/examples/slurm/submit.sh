@@ -1,7 +1,7 @@
 #!/bin/bash
 # Plans INPUT into SEGMENTS segments, submits one array task per segment (features.sbatch) and a
 # join that runs once every task has succeeded. Usage:
-#   examples/slurm/submit.sh film.mp4 net.yaml feats.npy 8
+#   docs/examples/slurm/submit.sh film.mp4 net.yaml feats.npy 8
 set -euo pipefail
 INPUT=$1 MODEL=$2 OUTPUT=$3 SEGMENTS=${4:-8}
 CONVOY=${CONVOY:-convoy}
