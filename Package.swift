@@ -32,17 +32,18 @@ let package = Package(
         ),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .target(name: "CConvoyCPU", exclude: ["README.md"]),
+        .target(name: "CConvoyKernels", dependencies: ["CConvoyCPU"], exclude: ["README.md"]),
         .target(name: "ConvoyFiles", exclude: ["README.md"]),
-        .target(name: "ConvoyTensor", dependencies: ["CDNNL", "CConvoyCPU"], exclude: ["README.md"]),
+        .target(name: "ConvoyTensor", dependencies: ["CDNNL", "CConvoyCPU", "CConvoyKernels"], exclude: ["README.md"]),
         .target(name: "ConvoyNN", dependencies: ["ConvoyTensor"], exclude: ["README.md"]),
-        .target(name: "ConvoyFilters", dependencies: ["ConvoyNN", "ConvoyTensor"], exclude: ["README.md"]),
+        .target(name: "ConvoyFilters", dependencies: ["CConvoyKernels", "ConvoyNN", "ConvoyTensor"], exclude: ["README.md"]),
         .target(
             name: "ConvoyWeights",
             dependencies: ["ConvoyFiles", "ConvoyNN", "ConvoyTensor", .product(name: "Yams", package: "Yams"),
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["README.md", "ONNX/onnx-subset.proto", "ONNX/generate-proto.sh"]
         ),
-        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg", "ConvoyFiles"], exclude: ["README.md"]),
+        .target(name: "ConvoyMedia", dependencies: ["CFFmpeg", "CConvoyKernels", "ConvoyFiles"], exclude: ["README.md"]),
         .target(
             name: "ConvoyPipeline",
             dependencies: ["ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
@@ -78,7 +79,7 @@ let package = Package(
                     resources: [.copy("Fixtures/data"), .copy("Fixtures/resize")]),
         .testTarget(name: "ConvoyWeightsTests", dependencies: ["ConvoyWeights", "ConvoyNN", "ConvoyTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ConvoyFiltersTests", dependencies: ["ConvoyFilters", "ConvoyNN", "ConvoyTensor"]),
-        .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia", "CFFmpeg"]),
+        .testTarget(name: "ConvoyMediaTests", dependencies: ["ConvoyMedia", "CFFmpeg", "CConvoyCPU"]),
         .testTarget(
             name: "ConvoyPipelineTests",
             dependencies: ["ConvoyPipeline", "ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor"]

@@ -37,6 +37,9 @@ X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv
 GAUSS = "1 2 1 2 4 2 1 2 1"
 TODAY = datetime.date.today().isoformat()
 FILTER_GOAL_MS = 3.0  # issue 5, goal 3: the fixed RGB 3×3 filter within 3 ms per 1080p frame
+# issue 17, goal 5: each fixed-filter row's fps as a share of the no-filter transcode's, same run.
+TRANSCODE_GOALS = {"gaussian-rgb": 0.9, "gaussian-yuv": 1.0, "sobel-luma": 1.0,
+                   "gaussian-rgb-baseline": None, "sobel-luma-baseline": None}
 
 
 def make_input(name, size, seconds=10):
@@ -101,12 +104,18 @@ def cases(python):
         ("gaussian-rgb", "3×3 Gaussian in RGB, 1080p, decode → filter → x264", 300,
          [CONVOY, "filter", hd, "--kernel", "gaussian", "--space", "rgb", "-o", str(out / "cv-rgb.mp4"), "-y", "-q"],
          ff + [hd, "-vf", f"format=gbrp,{convolution},format=yuv420p"] + X264 + [str(out / "ff-rgb.mp4")]),
+        ("gaussian-rgb-baseline", "gaussian-rgb with CONVOY_ISA=baseline (Convoy's own loops as SSE2, as before issue 17)", 300,
+         ["env", "CONVOY_ISA=baseline", CONVOY, "filter", hd, "--kernel", "gaussian", "--space", "rgb", "-o", str(out / "cv-rgb-base.mp4"), "-y", "-q"],
+         None),
         ("gaussian-yuv", "3×3 Gaussian on the YUV planes, 1080p", 300,
          [CONVOY, "filter", hd, "--kernel", "gaussian", "--space", "yuv", "-o", str(out / "cv-yuv.mp4"), "-y", "-q"],
          ff + [hd, "-vf", convolution] + X264 + [str(out / "ff-yuv.mp4")]),
         ("sobel-luma", "Sobel magnitude on luma (chroma kept), 1080p", 300,
          [CONVOY, "filter", hd, "--kernel", "sobel", "--space", "luma", "-o", str(out / "cv-sobel.mp4"), "-y", "-q"],
          ff + [hd, "-vf", "sobel=planes=1"] + X264 + [str(out / "ff-sobel.mp4")]),
+        ("sobel-luma-baseline", "sobel-luma with CONVOY_ISA=baseline", 300,
+         ["env", "CONVOY_ISA=baseline", CONVOY, "filter", hd, "--kernel", "sobel", "--space", "luma", "-o", str(out / "cv-sobel-base.mp4"), "-y", "-q"],
+         None),
         ("sobel-yuv", "Sobel magnitude on all three planes, 1080p (what plain `-vf sobel` computes)", 300,
          [CONVOY, "filter", hd, "--kernel", "sobel", "--space", "yuv", "-o", str(out / "cv-sobel-yuv.mp4"), "-y", "-q"],
          ff + [hd, "-vf", "sobel"] + X264 + [str(out / "ff-sobel-yuv.mp4")]),
@@ -245,6 +254,23 @@ def command_block(name, convoy, peer, summary):
     return lines
 
 
+def transcode_shares(results):
+    """Lines giving each fixed-filter row's Convoy fps as a share of the transcode's (issue 17,
+    goal 5), when both were measured in this run."""
+    by_name = {name: summary for name, _, _, _, summary in results}
+    ceiling = by_name.get("transcode", {}).get("peer")
+    shares = []
+    for name, goal in TRANSCODE_GOALS.items():
+        convoy = by_name.get(name, {}).get("convoy")
+        if ceiling and convoy:
+            share = convoy["fps"] / ceiling["fps"]
+            verdict = f" (goal ≥ {goal:.0%}: {'met' if share >= goal else 'not met'})" if goal else ""
+            shares.append(f"{name} {share:.0%}{verdict}")
+    if not shares:
+        return []
+    return ["", "Against the no-filter transcode in the same run (Convoy's fps / the transcode's): " + "; ".join(shares) + "."]
+
+
 def write_report(results, conv_results, skipped_reason, order, conv_order):
     previous_date, previous_rows, previous_blocks = previous_report()
     measured = {result[0] for result in results + conv_results}
@@ -297,6 +323,7 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
         if name in previous_blocks:
             blocks[name] = previous_blocks[name]
     lines += [new_rows[name] for name in order if name in new_rows]
+    lines += transcode_shares(results)
     if skipped_reason:
         lines += ["", f"Python peers skipped: {skipped_reason}"]
     if any(name in new_rows for name in conv_order):

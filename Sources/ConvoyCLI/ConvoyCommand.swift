@@ -1,4 +1,6 @@
 import ArgumentParser
+import ConvoyTensor
+import Foundation
 
 /// The `convoy` command: filters video with convolutions computed as im2col + SGEMM.
 @main
@@ -16,4 +18,15 @@ struct ConvoyCommand: ParsableCommand {
                       TrainCommand.self, PlanCommand.self, JoinCommand.self,
                       KernelsCommand.self, ProbeCommand.self]
     )
+
+    /// Refuses a `CONVOY_ISA` that names no kernel level before anything runs, then parses and
+    /// runs the command.
+    static func main() {
+        if let value = KernelLevel.unrecognisedRequest {
+            let names = KernelLevel.allCases.map(\.name).joined(separator: ", ")
+            FileHandle.standardError.write(Data("convoy: CONVOY_ISA=\(value) names no kernel level (use one of \(names)).\n".utf8))
+            Foundation.exit(64)
+        }
+        main(nil)
+    }
 }

@@ -145,6 +145,7 @@ extension PlaneStreamFilter {
             let top = Float(maxLevel)
             let left = border.sourceIndex(-1, count: width), right = border.sourceIndex(width, count: width)
             let window = window
+            let kernels = IntegerStage.usesKernels
             // Output row y needs source rows y - 1 … y + 1: it is written once row y + 1 (or the
             // last row) has entered the ring, so the plane is overwritten only behind the reads.
             func emit(_ y: Int) {
@@ -157,9 +158,15 @@ extension PlaneStreamFilter {
                 let destination = (plane + y * stride).assumingMemoryBound(to: Sample.self)
                 if let fullTaps {
                     IntegerStage.shifted(window, taps: fullTaps, shift: shift!, top: Int16(maxLevel), into: destination, width: width)
+                } else if let shift, kernels {
+                    IntegerStage.shiftedKernel(window, down: downTaps[0], shift: shift, top: Int16(maxLevel),
+                                               into: destination, width: width)
                 } else if let shift {
                     IntegerStage.shifted(window, down: downTaps[0], shift: shift, top: Int16(maxLevel),
                                          into: destination, width: width)
+                } else if kernels {
+                    IntegerStage.magnitudeKernel(window, down: (downTaps[0], downTaps[1]), units: (units[0], units[1]),
+                                                 offset: bias * top, top: top, into: destination, width: width)
                 } else {
                     IntegerStage.magnitude(window, down: (downTaps[0], downTaps[1]), units: (units[0], units[1]),
                                            offset: bias * top, top: top, into: destination, width: width)
@@ -168,11 +175,19 @@ extension PlaneStreamFilter {
             for y in 0..<height {
                 let source = UnsafePointer((plane + y * stride).assumingMemoryBound(to: Sample.self))
                 let row = padded ?? ringRow(y, pass: 0)
-                IntegerStage.widen(source, into: row + 1, width: width)
+                if kernels {
+                    IntegerStage.widenKernel(source, into: row + 1, width: width)
+                } else {
+                    IntegerStage.widen(source, into: row + 1, width: width)
+                }
                 row[0] = left.map { row[1 + $0] } ?? 0
                 row[width + 1] = right.map { row[1 + $0] } ?? 0
                 for pass in passes {
-                    IntegerStage.across(row, taps: acrossTaps[pass], into: ringRow(y, pass: pass), width: width)
+                    if kernels {
+                        IntegerStage.acrossKernel(row, taps: acrossTaps[pass], into: ringRow(y, pass: pass), width: width)
+                    } else {
+                        IntegerStage.across(row, taps: acrossTaps[pass], into: ringRow(y, pass: pass), width: width)
+                    }
                 }
                 if y >= 1 { emit(y - 1) }
             }

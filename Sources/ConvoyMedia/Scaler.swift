@@ -3,20 +3,48 @@ import CFFmpeg
 /// Converts decoded frames to Convoy's working planes and back, with libswscale.
 ///
 /// Conversions between YUV and RGB use the source's matrix and range (BT.601 when untagged, as
-/// ffmpeg assumes); YUV to YUV keeps the source's range untouched.
+/// ffmpeg assumes); YUV to YUV keeps the source's range untouched. Between 8-bit 4:2:0 and planar
+/// RGB of the same even size, Convoy's own vectorised conversion (`YUV420Conversion`) stands in
+/// for swscale's, within one level of it, unless `ownConversions` is false.
 public final class Scaler {
     private var context: OpaquePointer?
     private var key: (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, -1, 0, 0, -1)
     private let color: ColorProperties
+    /// Whether 4:2:0 ↔ planar RGB runs through `YUV420Conversion` (else swscale does it all).
+    public let ownConversions: Bool
+    /// The own conversion, made on first use, and whether its YUV side is full range.
+    private var conversion: (converter: YUV420Conversion, fullRange: Bool)?
 
-    public init(color: ColorProperties) {
+    public init(color: ColorProperties, ownConversions: Bool = true) {
         self.color = color
+        self.ownConversions = ownConversions
+    }
+
+    /// The own conversion between `yuv` (4:2:0, 8-bit) and planar RGB, or nil when swscale must
+    /// convert these sizes and formats.
+    private func ownConversion(from source: (Int, Int, AVPixelFormat), to destination: (Int, Int, AVPixelFormat),
+                               yuv: AVPixelFormat) -> YUV420Conversion? {
+        guard ownConversions, YUV420Conversion.applies(from: source.2, to: destination.2, width: source.0, height: source.1,
+                                                       destinationWidth: destination.0, destinationHeight: destination.1) else {
+            return nil
+        }
+        let fullRange = Scaler.isFullRangeYUV(yuv) || color.isFullRange
+        if let conversion, conversion.fullRange == fullRange { return conversion.converter }
+        let made = YUV420Conversion(color: color, fullRange: fullRange)
+        conversion = (made, fullRange)
+        return made
     }
 
     deinit { sws_freeContext(context) }
 
     /// Converts `frame` into `image` (whose size and format it scales to when they differ).
     public func convert(_ frame: Frame, into image: PlanarImage) throws {
+        if let own = ownConversion(from: (frame.width, frame.height, frame.pixelFormat),
+                                   to: (image.width, image.height, image.pixelFormat), yuv: frame.pixelFormat) {
+            let data = frame.pointer.pointee.data, lines = frame.pointer.pointee.linesize
+            own.toRGB(y: data.0!, Int(lines.0), u: data.1!, Int(lines.1), v: data.2!, Int(lines.2), into: image)
+            return
+        }
         let sws = try prepare(source: (Int32(frame.width), Int32(frame.height), frame.pixelFormat),
                               destination: (Int32(image.width), Int32(image.height), image.pixelFormat))
         var (destination, strides) = image.ffmpegPlanes()
@@ -58,6 +86,12 @@ public final class Scaler {
             pointer.pointee.height = Int32(height)
             pointer.pointee.format = pixelFormat.rawValue
             try check(av_frame_get_buffer(pointer, 0), "av_frame_get_buffer")
+        }
+        if let own = ownConversion(from: (image.width, image.height, image.pixelFormat), to: (width, height, pixelFormat),
+                                   yuv: pixelFormat) {
+            let data = pointer.pointee.data, lines = pointer.pointee.linesize
+            own.toYUV(image, y: data.0!, Int(lines.0), u: data.1!, Int(lines.1), v: data.2!, Int(lines.2))
+            return
         }
         let sws = try prepare(source: (Int32(image.width), Int32(image.height), image.pixelFormat),
                               destination: (Int32(width), Int32(height), pixelFormat))

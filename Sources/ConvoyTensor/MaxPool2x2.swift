@@ -1,8 +1,12 @@
+import CConvoyKernels
+
 /// The 2×2, stride-2 max pool over rows of one plane, 16 outputs at a time in registers: shared
 /// by `MaxPool2d` (ConvoyNN) and the convolution that pools its own tiles
 /// (`Convolution.forwardPooled`).
 ///
-/// NaN propagates, as PyTorch's `max_pool2d`: a window with a NaN gives NaN.
+/// NaN propagates, as PyTorch's `max_pool2d`: a window with a NaN gives NaN. Above the baseline
+/// `KernelLevel` the 16-output steps run in CConvoyKernels' AVX2 or AVX-512 loop, which gives this
+/// loop's bits.
 public enum MaxPool2x2 {
     /// destination[oy · outputWidth + ox] = the largest of source rows 2·oy and 2·oy + 1,
     /// columns 2·ox and 2·ox + 1, for `outputHeight` × `outputWidth` outputs.
@@ -18,11 +22,16 @@ public enum MaxPool2x2 {
         @inline(__always) func larger(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
             a.replacing(with: b, where: b .> a)
         }
+        // The 16-output steps of every row at once in a kernel, when one runs above the baseline.
+        let kernelColumns = KernelLevel.current == .baseline ? 0 : outputWidth / 16 * 16
+        if kernelColumns > 0 {
+            convoy_max_pool_2x2(source, inputWidth, destination, outputWidth, outputHeight, kernelColumns / 16)
+        }
         for oy in 0..<outputHeight {
             let top = source + 2 * oy * inputWidth
             let bottom = top + inputWidth
             let out = destination + oy * outputWidth
-            var ox = 0
+            var ox = kernelColumns
             while ox + 16 <= outputWidth {
                 let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD32<Float>.self)
                 let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD32<Float>.self)

@@ -97,8 +97,18 @@ final class PlaneStreamFilterTests: XCTestCase {
 
     /// The whole-number path against an exact reference: the correlation summed in Double (the
     /// taps are exact there), rounded to the nearest level with ties to even, clamped; every
-    /// sample must match, ties included.
+    /// sample must match, ties included, at every kernel level this processor runs (the Swift
+    /// loops at the baseline, CConvoyKernels' AVX2 and AVX-512 rows above it).
     func testWholeNumberPathRoundsExactly() throws {
+        let previous = KernelLevel.current
+        defer { KernelLevel.use(previous) }
+        for level in KernelLevel.allCases where level <= KernelLevel.supported {
+            KernelLevel.use(level)
+            try checkWholeNumberPath(level: level)
+        }
+    }
+
+    private func checkWholeNumberPath(level: KernelLevel) throws {
         var generator = SplitMix64(seed: 23)
         let cases: [[String]] = [["gaussian"], ["sobel"], ["prewitt"], ["[1 2 1; 2 4 2; 1 2 1]/8"],
                                  ["[-1 2 -1; -2 4 -2; -1 2 -1]/4"], ["sobel:scale=0.125"], ["gaussian:scale=0.5"],
@@ -108,7 +118,7 @@ final class PlaneStreamFilterTests: XCTestCase {
             for border in BorderMode.allCases {
                 let kernel = try KernelSpec.parse(specs[0])
                 let filter = PlaneStreamFilter(chain: FilterChain(kernels: [kernel], border: border))
-                for (width, height, maxLevel) in [(37, 11, 255), (16, 3, 255), (3, 5, 1023), (50, 21, 1023)] {
+                for (width, height, maxLevel) in [(37, 11, 255), (16, 3, 255), (3, 5, 1023), (50, 21, 1023), (131, 6, 255), (97, 4, 1023)] {
                     XCTAssertTrue(filter.runsInWholeNumbers(maxLevel: maxLevel))
                     // Flat runs and extremes make ties and clamps common, noise the rest.
                     let levels = (0..<(width * height)).map { index -> Int in
@@ -123,7 +133,7 @@ final class PlaneStreamFilterTests: XCTestCase {
                     let got = PlaneStreamFilterTests.filtered(levels, by: filter, width: width, height: height,
                                                               maxLevel: maxLevel, rowPadding: 8)
                     let mismatches = zip(got, expected).filter { $0 != $1 }.count
-                    XCTAssertEqual(mismatches, 0, "\(specs) \(border) \(width)×\(height) 0…\(maxLevel)")
+                    XCTAssertEqual(mismatches, 0, "\(specs) \(border) \(width)×\(height) 0…\(maxLevel), kernel level \(level.name)")
                 }
             }
         }
