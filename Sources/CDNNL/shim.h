@@ -8,4 +8,8 @@
 extern void omp_set_num_threads(int num_threads);
 extern int omp_get_max_threads(void);
 
+// A macro of oneDNN's Swift cannot import: the handle that asks dnnl_memory_create to allocate
+// the buffer itself.
+static inline void *convoy_dnnl_memory_allocate(void) { return DNNL_MEMORY_ALLOCATE; }
+
 #endif

@@ -16,6 +16,15 @@ public final class ExecutionContext {
     /// threads (see `Convolution.forward(…workspaces:…)`).
     public let workspaces: [Workspace]
 
+    /// What the convolutions of a `Graph` compute in: `.fp32` or `.bf16`, already resolved for this
+    /// CPU (`NetworkPrecision.resolved(on:)`). Training ignores it.
+    public var precision: NetworkPrecision = .fp32 {
+        didSet { precondition(precision != .bf16Only, "Resolve the precision before giving it to a context") }
+    }
+
+    /// How a `Graph`'s convolutions run (`TrainableGraph` always uses im2col).
+    public var convolutionEngine: ConvolutionEngine = .blocked
+
     /// Creates a context with a fresh workspace.
     ///
     /// - Parameters:

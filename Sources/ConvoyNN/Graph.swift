@@ -68,6 +68,8 @@ public final class Graph {
     private let slots: [Int]
     /// The buffers, allocated by the first `forward` that needs them.
     private var storages: [TensorStorage?]
+    /// The runs of nodes computed as one `BlockedChain` with the `.blocked` engine, by first node.
+    private let blockedRuns: [Int: BlockedRun]
 
     /// Creates a graph, checking its structure.
     ///
@@ -157,6 +159,8 @@ public final class Graph {
         self.live = live
         self.slots = slots
         storages = Array(repeating: nil, count: slotCount)
+        let runs = Graph.blockedRuns(nodes: nodes, sources: sources, outputSources: outputSources, live: live, slots: slots)
+        blockedRuns = Dictionary(uniqueKeysWithValues: runs.map { ($0.nodes.lowerBound, $0) })
     }
 
     /// The number of buffers `forward` uses (fewer than the nodes when buffers are shared).
@@ -209,34 +213,32 @@ public final class Graph {
     /// - Precondition: the input fits every node (check once with `shapes(for:)`).
     public func forward(_ input: Tensor, context: ExecutionContext) -> [Tensor] {
         precondition(!storages.contains { $0 === input.storage }, "Graph input must not be one of the graph's own buffers")
-        var shapes = [Shape?](repeating: nil, count: nodes.count)
+        let shapes = nodeShapes(for: input.shape)
+        let chains = blockedChains(shapes: shapes, input: input.shape, context: context)
+        // Nodes inside a chained run write nothing: only the run's last node has a buffer.
+        var skipped = [Bool](repeating: false, count: nodes.count)
+        for (first, _) in chains { for index in blockedRuns[first]!.nodes.dropLast() { skipped[index] = true } }
         var needed = [Int](repeating: 0, count: storages.count)
-        for (index, node) in nodes.enumerated() where live[index] {
-            let inputs = sources[index].map { $0 < 0 ? input.shape : shapes[$0]! }
-            let shape: Shape
-            switch node.operation {
-            case .layer(let layer):
-                shape = layer.outputShape(for: inputs[0])
-            case .merge(let merge):
-                do {
-                    shape = try merge.validatedOutputShape(for: inputs)
-                } catch {
-                    preconditionFailure("Graph node '\(node.name)': \(error)")
-                }
-            }
-            shapes[index] = shape
-            needed[slots[index]] = max(needed[slots[index]], shape.count)
+        for index in nodes.indices where live[index] && !skipped[index] {
+            needed[slots[index]] = max(needed[slots[index]], shapes[index]!.count)
         }
         for (slot, count) in needed.enumerated() where (storages[slot]?.capacity ?? -1) < count {
             storages[slot] = TensorStorage(capacity: count)
         }
 
         var tensors = [Tensor?](repeating: nil, count: nodes.count)
-        for (index, node) in nodes.enumerated() where live[index] {
+        for (index, node) in nodes.enumerated() where live[index] && !skipped[index] {
             let output = Tensor(shape: shapes[index]!, storage: storages[slots[index]]!)
+            let source = sources[index][0]
+            if let run = chains.first(where: { blockedRuns[$0.first]!.nodes.upperBound == index }) {
+                let first = blockedRuns[run.first]!
+                let runSource = sources[first.nodes.lowerBound][0]
+                first.forward(runSource < 0 ? input : tensors[runSource]!, into: output, chains: run.chains)
+                tensors[index] = output
+                continue
+            }
             switch node.operation {
             case .layer(let layer):
-                let source = sources[index][0]
                 layer.forward(source < 0 ? input : tensors[source]!, into: output, context: context)
             case .merge(let merge):
                 merge.forward(sources[index].map { $0 < 0 ? input : tensors[$0]! }, into: output, context: context)
@@ -244,6 +246,38 @@ public final class Graph {
             tensors[index] = output
         }
         return outputSources.map { $0 < 0 ? input : tensors[$0]! }
+    }
+
+    /// Every live node's output shape for an input of `input` (nil for nodes that do not run).
+    private func nodeShapes(for input: Shape) -> [Shape?] {
+        var shapes = [Shape?](repeating: nil, count: nodes.count)
+        for (index, node) in nodes.enumerated() where live[index] {
+            let inputs = sources[index].map { $0 < 0 ? input : shapes[$0]! }
+            switch node.operation {
+            case .layer(let layer):
+                shapes[index] = layer.outputShape(for: inputs[0])
+            case .merge(let merge):
+                do {
+                    shapes[index] = try merge.validatedOutputShape(for: inputs)
+                } catch {
+                    preconditionFailure("Graph node '\(node.name)': \(error)")
+                }
+            }
+        }
+        return shapes
+    }
+
+    /// The chains of every blocked run that oneDNN computes for these shapes, by the run's first
+    /// node; none with the `.im2col` engine.
+    private func blockedChains(shapes: [Shape?], input: Shape, context: ExecutionContext) -> [(first: Int, chains: BlockedRunChains)] {
+        guard context.convolutionEngine == .blocked else { return [] }
+        return blockedRuns.values.sorted { $0.nodes.lowerBound < $1.nodes.lowerBound }.compactMap { run in
+            let first = run.nodes.lowerBound
+            guard live[first] else { return nil }
+            let source = sources[first][0]
+            guard let chains = run.chains(for: source < 0 ? input : shapes[source]!, context: context) else { return nil }
+            return (first, chains)
+        }
     }
 }
 

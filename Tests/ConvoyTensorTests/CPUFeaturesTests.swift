@@ -40,4 +40,20 @@ final class CPUFeaturesTests: XCTestCase {
         }
         XCTAssertEqual(FMAChains.widest(), CPUFeatures.current.avx512f ? .avx512 : (CPUFeatures.current.avx2 && CPUFeatures.current.fma ? .avx2 : .scalar))
     }
+
+    /// `--precision` resolved for a CPU with and without AVX512_BF16 (never this machine's alone).
+    func testPrecisionResolvesFromTheCPUsFeatures() throws {
+        let with = CPUFeatures(avx2: true, fma: true, avx512f: true, avx512bf16: true, amxBF16: false)
+        let without = CPUFeatures(avx2: true, fma: true, avx512f: true, avx512bf16: false, amxBF16: false)
+        XCTAssertEqual(try NetworkPrecision.bf16.resolved(on: with).precision, .bf16)
+        XCTAssertNil(try NetworkPrecision.bf16.resolved(on: with).notice)
+        XCTAssertEqual(try NetworkPrecision.bf16Only.resolved(on: with).precision, .bf16)
+        let fallback = try NetworkPrecision.bf16.resolved(on: without)
+        XCTAssertEqual(fallback.precision, .fp32)
+        XCTAssertEqual(fallback.notice, "This CPU has no AVX512_BF16 instructions: running --precision bf16 in FP32.")
+        XCTAssertThrowsError(try NetworkPrecision.bf16Only.resolved(on: without)) { error in
+            XCTAssertEqual(error as? NetworkPrecisionError, .bf16Unavailable)
+        }
+        XCTAssertEqual(try NetworkPrecision.fp32.resolved(on: without).precision, .fp32)
+    }
 }
