@@ -9,3 +9,4 @@ extension ProgressMode: ExpressibleByArgument {}
 extension ChromaMode: ExpressibleByArgument {}
 extension AlphaMode: ExpressibleByArgument {}
 extension KernelEngine: ExpressibleByArgument {}
+extension NetworkPrecision: ExpressibleByArgument {}

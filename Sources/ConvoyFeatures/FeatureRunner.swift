@@ -26,6 +26,7 @@ public final class FeatureRunner {
             throw ConvoyError("\(error)", exitCode: ConvoyError.dataError)
         }
         let graph = model?.graph ?? job.graph
+        let precision = try ComputeThread.precision(of: job.model)
         let shapes: [Shape]
         do { shapes = try graph.outputShapes(for: frameShape) } catch {
             throw ConvoyError("\(job.input): the model cannot run on \(group.width)×\(group.height) frames (\(error)).",
@@ -54,7 +55,8 @@ public final class FeatureRunner {
             try visualizer?.copy(packet)
         }
         feed.failure.run {
-            try extract(feed: feed, graph: graph, group: group, outputs: outputs, sink: sink, visualizer: visualizer, progress: progress)
+            try extract(feed: feed, graph: graph, precision: precision, group: group, outputs: outputs, sink: sink, visualizer: visualizer,
+                        progress: progress)
         }
         if let error = feed.finish() {
             sink.discard()
@@ -120,10 +122,11 @@ public final class FeatureRunner {
     /// run in groups of whole frames that fit the activation budget (tiles when one frame alone is
     /// over it), each frame's outputs (pooled with `--pool`) appended to `sink` and drawn by
     /// `visualizer`.
-    private func extract(feed: FrameFeed, graph: Graph, group: PlaneGroup, outputs: [(name: String, itemShape: [Int])], sink: FeatureSink,
+    private func extract(feed: FrameFeed, graph: Graph, precision: NetworkPrecision, group: PlaneGroup, outputs: [(name: String, itemShape: [Int])], sink: FeatureSink,
                          visualizer: FeatureVisualizer?, progress: ProgressReporter) throws {
         let counts = feed.counts
         let context = ComputeThread.makeContext(threads: job.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        context.precision = precision
         let batcher = FrameBatcher(group: group, capacity: job.batch)
         // Frames too large for the activation budget run in tiles (same results).
         let forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph), budgetBytes: job.activationBudget,

@@ -25,6 +25,8 @@ public struct ConvoyError: Error, CustomStringConvertible, Equatable {
     public static let dataError: Int32 = 65
     /// EX_NOINPUT: an input file did not exist or could not be read.
     public static let noInput: Int32 = 66
+    /// EX_UNAVAILABLE: something the command needs is missing (bf16-only on a CPU without AVX512_BF16).
+    public static let unavailable: Int32 = 69
     /// EX_SOFTWARE: an internal failure.
     public static let software: Int32 = 70
     /// EX_CANTCREAT: the output could not be created.

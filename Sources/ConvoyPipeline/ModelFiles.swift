@@ -13,13 +13,17 @@ public enum ModelFiles {
                 guard weights == nil else {
                     throw ConvoyError("\(path): an ONNX file holds its own weights; --weights goes with YAML models.", exitCode: ConvoyError.usage)
                 }
-                return try ONNXLoader.load(path: path, scale: input.scale ?? 255, mean: input.mean ?? [0], std: input.std ?? [1],
-                                           frameSize: frameSize)
+                let model = try ONNXLoader.load(path: path, scale: input.scale ?? 255, mean: input.mean ?? [0], std: input.std ?? [1],
+                                                frameSize: frameSize)
+                model.precision = input.precision ?? model.precision
+                return model
             }
             guard input.isEmpty else {
                 throw ConvoyError("\(path): --scale, --mean and --std go with ONNX models; a YAML model's input: section says them.", exitCode: ConvoyError.usage)
             }
-            return try ModelLoader.load(modelPath: path, weightsPath: weights, frameSize: frameSize)
+            let model = try ModelLoader.load(modelPath: path, weightsPath: weights, frameSize: frameSize)
+            model.precision = input.precision ?? model.precision
+            return model
         } catch let error as ModelError {
             throw ConvoyError(error.description, exitCode: error.problem == .noSuchFile ? ConvoyError.noInput : ConvoyError.dataError)
         } catch let error as SafeTensorsError {

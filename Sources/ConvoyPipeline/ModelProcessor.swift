@@ -26,6 +26,8 @@ public final class ModelProcessor: FrameProcessor {
     private var batcher: FrameBatcher?
     private var outputGroup: PlaneGroup?
     private var outputChannels = 0
+    /// What the convolutions compute in on this CPU (the model's precision, resolved at init).
+    private let precision: NetworkPrecision
 
     /// Checks that the network takes 3 or 1 channels.
     public convenience init(graph: Graph, inputChannels: Int, name: String) throws {
@@ -48,6 +50,7 @@ public final class ModelProcessor: FrameProcessor {
         self.inputChannels = inputChannels
         self.name = name
         self.model = model
+        precision = try ComputeThread.precision(of: model)
         space = inputChannels == 3 ? .rgb : .luma
         forward = TiledForward(graph: graph, field: ReceptiveField(graph: graph), warn: Log.warning)
     }
@@ -115,6 +118,7 @@ public final class ModelProcessor: FrameProcessor {
         let group = batcher.group
         let groupSize = forward.framesPerRun(frameShape: Shape(1, inputChannels, group.height, group.width), batch: images.count)
         let workers = context.workspaces.count
+        context.precision = precision
         for start in Swift.stride(from: 0, to: images.count, by: groupSize) {
             let range = start..<min(images.count, start + groupSize)
             let result = forward.forward(batcher.pack(Array(images[range]), workers: workers), context: context)[0]

@@ -56,14 +56,15 @@ public struct PipelineSpec: Decodable, Equatable {
     /// A model file (relative to the pipeline file) run as a learned filter instead of kernels.
     public var model: String?
     /// `scale`, `mean`, `std` (numbers, or lists of one per channel): an ONNX model's input
-    /// normalisation, as `--scale/--mean/--std` say it.
+    /// normalisation, as `--scale/--mean/--std` say it; `precision` (fp32, bf16, bf16-only):
+    /// what the model's convolutions compute in, as `--precision` says it.
     public var modelInput = ModelInputOptions()
     /// Container format name, when it should not follow the output's extension.
     public var format: String?
     public var encoder: Encoder?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case space, chroma, border, batch, kernels, model, format, encoder, scale, mean, std
+        case space, chroma, border, batch, kernels, model, format, encoder, scale, mean, std, precision
     }
 
     /// A number or a list of numbers.
@@ -110,6 +111,16 @@ public struct PipelineSpec: Decodable, Equatable {
         }
         if let std = modelInput.std, std.contains(where: { !($0 > 0) }) {
             throw DecodingError.dataCorruptedError(forKey: .std, in: container, debugDescription: "std must hold positive numbers")
+        }
+        if let text = try container.decodeIfPresent(String.self, forKey: .precision) {
+            guard model != nil else {
+                throw DecodingError.dataCorruptedError(forKey: .precision, in: container, debugDescription: "precision goes with a model")
+            }
+            guard let precision = NetworkPrecision(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .precision, in: container,
+                                                       debugDescription: "precision is \(text); it takes fp32, bf16 or bf16-only")
+            }
+            modelInput.precision = precision
         }
     }
 

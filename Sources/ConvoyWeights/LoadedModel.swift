@@ -74,6 +74,10 @@ public final class LoadedModel {
     public let graph: Graph
     /// The layers as loaded, in file order.
     public let layers: [LayerInfo]
+    /// What the convolutions compute in: the model file's `precision:` (FP32 when it has none),
+    /// or what `--precision` sets. Resolve it for the CPU (`NetworkPrecision.resolved(on:)`)
+    /// before giving it to an `ExecutionContext`.
+    public var precision: NetworkPrecision = .fp32
 
     /// Layers of the file that have no graph node of their own because a later one absorbed them
     /// (a convolution fused with the ReLU after it), mapped to the node that computes them; they

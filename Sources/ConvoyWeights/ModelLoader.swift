@@ -38,11 +38,15 @@ public enum ModelLoader {
         if let onnx = spec.onnx {
             let directory = (modelPath as NSString).deletingLastPathComponent
             let path = onnx.hasPrefix("/") || directory.isEmpty ? onnx : directory + "/" + onnx
-            return try ONNXLoader.load(path: path, scale: spec.input.scale, mean: spec.input.mean, std: spec.input.std,
-                                       channels: spec.input.channels, frameSize: frameSize)
+            let model = try ONNXLoader.load(path: path, scale: spec.input.scale, mean: spec.input.mean, std: spec.input.std,
+                                            channels: spec.input.channels, frameSize: frameSize)
+            model.precision = spec.precision ?? .fp32
+            return model
         }
         let weights = try SafeTensorsFile(path: weightsPath ?? defaultWeightsPath(modelPath: modelPath, spec: spec))
-        return try load(spec: spec, weights: weights, modelName: modelPath)
+        let model = try load(spec: spec, weights: weights, modelName: modelPath)
+        model.precision = spec.precision ?? .fp32
+        return model
     }
 
     /// The weights file `load(modelPath:)` reads when not told: the spec's `weights:` resolved

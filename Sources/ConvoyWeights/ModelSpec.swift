@@ -1,4 +1,5 @@
 import ConvoyNN
+import ConvoyTensor
 import Foundation
 import Yams
 
@@ -13,6 +14,7 @@ import Yams
 ///   mean: [0.485, 0.456, 0.406]   # optional, torchvision Normalize (per channel or one value)
 ///   std: [0.229, 0.224, 0.225]
 /// weights: trunk.safetensors      # optional; default: this file's name with .safetensors
+/// precision: bf16        # optional: fp32 (default), bf16 or bf16-only (see NetworkPrecision)
 /// layers:                # in order; each reads the previous layer unless input/inputs says otherwise
 ///   - {name: conv1, type: conv2d, in: 3, out: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1, bias: true}
 ///   - {name: bn1, type: batchnorm, channels: 16, eps: 1.0e-5}   # folded into conv1 at load
@@ -25,7 +27,8 @@ import Yams
 ///
 /// Top-level keys: `input` (required, see `ModelInputSpec`), `layers` (required, non-empty),
 /// `outputs` (required, non-empty list of layer names), `weights` (optional path, relative to
-/// the YAML file). Every mapping rejects keys it does not know.
+/// the YAML file), `precision` (optional: what the convolutions compute in, `fp32`, `bf16` or
+/// `bf16-only`; `--precision` overrides it). Every mapping rejects keys it does not know.
 ///
 /// Layers (`ModelLayerType`; keys besides `name`, `type` and `input`, defaults as PyTorch's):
 ///
@@ -65,9 +68,11 @@ public struct ModelSpec: Equatable, Sendable {
     /// An ONNX graph the model file names instead of `layers`, `outputs` and `weights`
     /// (relative to it): the file is then its `input:` normalisation and that graph.
     public var onnx: String?
+    /// What the convolutions compute in (`precision:`), or nil for the default (FP32).
+    public var precision: NetworkPrecision?
 
     /// The top-level keys.
-    public static let keys = ["input", "layers", "outputs", "weights", "onnx"]
+    public static let keys = ["input", "layers", "outputs", "weights", "onnx", "precision"]
 
     /// Names a layer may not take: the model input, and the node that normalises it.
     public static let reservedNames: Set<String> = [Graph.inputName, LoadedModel.normalizationNodeName]
@@ -233,6 +238,13 @@ extension ModelSpec: Decodable {
             throw ModelSpecIssue(.missingKey(place: fields.place, key: "input"))
         }
         input = try ModelInputSpec(YAMLMapping(in: fields, key: "input", place: "input"))
+        if fields.contains("precision") {
+            let text = try fields.string("precision")
+            guard let precision = NetworkPrecision(rawValue: text) else {
+                throw ModelSpecIssue(.badValue(place: fields.place, key: "precision", reason: "is \(text); it takes fp32, bf16 or bf16-only"))
+            }
+            self.precision = precision
+        }
         if fields.contains("onnx") {
             onnx = try fields.string("onnx")
             for key in ["layers", "outputs", "weights"] where fields.contains(key) {

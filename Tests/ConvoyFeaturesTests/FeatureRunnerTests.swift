@@ -66,6 +66,49 @@ final class FeatureRunnerTests: XCTestCase {
         }
     }
 
+    /// The sample models in bf16 (`precision: bf16`, or `--precision`). tiny-features, through
+    /// `convoy features`' runner on 64×48 generated frames: every output within 1e-2 of FP32
+    /// relative to its largest magnitude, and not FP32's own bytes. The two filter models' layers
+    /// (replicate padding; a depthwise blur) are not oneDNN chains, so they keep im2col in FP32:
+    /// the same bytes either way. Skipped on CPUs without AVX512_BF16.
+    func testSampleModelsInBF16StayWithinOnePercentOfFP32() throws {
+        try XCTSkipUnless(CPUFeatures.current.avx512bf16, "this CPU has no AVX512_BF16")
+        let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Samples/Models").standardized
+        func features(_ precision: NetworkPrecision) throws -> Tensor {
+            let model = try ModelLoader.load(modelPath: models.appendingPathComponent("tiny-features.yaml").path)
+            model.precision = precision
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-features-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let output = directory.appendingPathComponent("features.safetensors").path
+            var job = FeatureJob(input: "-", output: output, graph: model.graph, inputChannels: 3)
+            job.model = model
+            job.source = .synthetic(SyntheticFrames(width: 64, height: 48, count: 4))
+            job.progress = .none
+            _ = try FeatureRunner(job: job).run()
+            return try SafeTensorsFile(path: output).tensor(named: model.outputs[0])
+        }
+        func relativeError(_ got: Tensor, _ want: Tensor) -> Float {
+            let scale = max(want.array.map(abs).max() ?? 0, .leastNormalMagnitude)
+            return zip(got.array, want.array).map { abs($0 - $1) }.max()! / scale
+        }
+        let fp32 = try features(.fp32), bf16 = try features(.bf16)
+        XCTAssertEqual(fp32.shape, bf16.shape)
+        XCTAssertLessThanOrEqual(relativeError(bf16, fp32), 1e-2)
+        XCTAssertGreaterThan(relativeError(bf16, fp32), 0, "the bf16 run gave FP32's results")
+        for name in ["denoise", "soften"] {
+            let model = try ModelLoader.load(modelPath: models.appendingPathComponent(name + ".yaml").path)
+            var random = SplitMix64(seed: 7)
+            let frame = Tensor(shape: Shape(2, model.inputChannels, 48, 64),
+                               values: (0..<(2 * model.inputChannels * 48 * 64)).map { _ in Float.random(in: 0...1, using: &random) })
+            let context = ExecutionContext(threads: 2)
+            let want = Tensor(shape: try model.graph.outputShapes(for: frame.shape)[0], values: model.graph.forward(frame, context: context)[0].array)
+            context.precision = .bf16
+            let got = model.graph.forward(frame, context: context)[0]
+            XCTAssertEqual(got.array, want.array, name)
+        }
+    }
+
     func testGeneratedFramesAreScaledToAModelsFixedInputSize() throws {
         // conv_fixed.onnx takes [1, 3, 24, 32]: the 20×12 frames are scaled to 32×24 first.
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

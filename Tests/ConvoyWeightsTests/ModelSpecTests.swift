@@ -138,6 +138,18 @@ final class ModelSpecTests: XCTestCase {
         }
     }
 
+    /// `precision:` takes the three names, and nothing else; without it the spec has none and the
+    /// loaded model runs FP32.
+    func testPrecisionKey() throws {
+        let layers = "\nlayers: [{name: a, type: relu}]\noutputs: [a]"
+        XCTAssertNil(try ModelSpec.parse("input: {channels: 3}" + layers, name: "m.yaml").precision)
+        for precision in NetworkPrecision.allCases {
+            XCTAssertEqual(try ModelSpec.parse("input: {channels: 3}\nprecision: \(precision.rawValue)" + layers, name: "m.yaml").precision, precision)
+        }
+        XCTAssertEqual(problem("input: {channels: 3}\nprecision: fp16" + layers),
+                       .badValue(place: "the top level", key: "precision", reason: "is fp16; it takes fp32, bf16 or bf16-only"))
+    }
+
     func testInputSectionErrors() {
         func input(_ text: String) -> String { "input: \(text)\nlayers: [{name: a, type: relu}]\noutputs: [a]" }
         XCTAssertEqual(problem(input("{}")), .missingKey(place: "input", key: "channels"))
