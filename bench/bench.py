@@ -139,6 +139,7 @@ def conv_cases(python):
     layers = [
         ("conv-3-16", "conv 3→16, 3×3, pad 1, bias + ReLU", True, hd),
         ("conv-16-32", "conv 16→32, 3×3, pad 1, bias + ReLU", True, hd),
+        ("conv-32-32", "conv 32→32, 3×3, pad 1, bias + ReLU", True, hd),
         ("depthwise-rgb", "depthwise 3×3 on RGB (3→3, groups 3, pad 1, bias)", True, hd),
         ("tiny-features", "the features-720p network alone (3→16, ReLU, 2×2 max pool, 16→32, ReLU, 32→32, ReLU), 720p", True, sd),
         ("tiny-features-onnx", "the same network imported from its ONNX file (both sides run that file), 720p", True, sd),
@@ -158,6 +159,42 @@ def conv_cases(python):
     return rows
 
 
+def network_cases(python):
+    """Issue 17's networks alone: (name, what, ONNX file, size). Each is timed by convoy-bench --model
+    (FP32 and bf16), onnxruntime and OpenVINO (f32 and bf16 precision hints), 2 threads, batch 8."""
+    pnet = DATA / "pnet.onnx"
+    if python and not pnet.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        subprocess.run([python, str(ROOT / "bench" / "make_pnet.py"), str(pnet)], check=True)
+    return [
+        ("net-tiny-features", "tiny-features (3→16, ReLU, 2×2 pool, 16→32, ReLU, 32→32, ReLU), its ONNX file, 1280×720",
+         str(ROOT / "Tests" / "ConvoyWeightsTests" / "Fixtures" / "onnx" / "tiny-features.onnx"), "1280x720"),
+        ("net-pnet", "PNet-shaped (3→10, PReLU, 2×2 ceil-mode pool, 10→16, PReLU, 16→32, PReLU, 1×1 heads 32→2 + softmax and 32→4), "
+         "bench/make_pnet.py's ONNX file, 768×576", str(pnet), "768x576"),
+    ]
+
+
+def network_commands(name, model, size, python):
+    """The five timings of one network row, by column: Convoy FP32 and bf16, onnxruntime, OpenVINO f32 and bf16."""
+    width, height = size.split("x")
+    shape = ["--batch", "8", "--threads", "2", "--repeat", "5"]
+    convoy = [CONVOY_BENCH, "--model", model, "--name", name, "--size", size] + shape
+    peer = [python, str(ROOT / "bench" / "conv_peer.py"), "--model", model, "--name", name, "--width", width, "--height", height] + shape
+    commands = {"convoy-fp32": convoy, "convoy-bf16": convoy + ["--precision", "bf16"]}
+    if python:
+        commands["onnxruntime"] = peer
+        if subprocess.run([python, "-c", "import openvino"], capture_output=True).returncode == 0:
+            commands["openvino-f32"] = peer + ["--runtime", "openvino", "--precision", "f32"]
+            commands["openvino-bf16"] = peer + ["--runtime", "openvino", "--precision", "bf16"]
+    return commands
+
+
+def measure_peak():
+    """The FP32 FMA peak (GFLOP/s) on 2 threads, measured now by convoy-bench --peak."""
+    command = [CONVOY_BENCH, "--peak", "--threads", "2", "--repeat", "5"]
+    return run_json(command)["fma-peak"], command
+
+
 def selected(rows):
     only = os.environ.get("BENCH_ONLY")
     if not only:
@@ -166,13 +203,14 @@ def selected(rows):
     return [row for row in rows if row[0] in names or ("conv-layers" in names and row[0] in CONV_NAMES)]
 
 
-CONV_NAMES = {"conv-3-16", "conv-16-32", "depthwise-rgb", "tiny-features", "tiny-features-onnx", "gaussian-direct", "gaussian-im2col", "sobel-direct"}
+CONV_NAMES = {"conv-3-16", "conv-16-32", "conv-32-32", "depthwise-rgb", "tiny-features", "tiny-features-onnx", "gaussian-direct", "gaussian-im2col", "sobel-direct"}
 NETWORK_GOAL = 0.9  # issue 5, goal 4: the network at least 0.9× onnxruntime's speed on the same batches
 FILTER_NAMES = {"gaussian-direct", "gaussian-im2col"}  # timed against FILTER_GOAL_MS, no peer
 
 
 def main():
     python, reason = python_peers()
+    peaks = [(measure_peak(), os.getloadavg())]  # issue 17: the FMA peak in the same run, before and after
     all_rows, all_conv_rows = cases(python), conv_cases(python)
     rows, conv_rows = selected(all_rows), selected(all_conv_rows)
     results = []
@@ -209,7 +247,29 @@ def main():
         conv_results.append((name, what, convoy, peer, summary))
         print(f"{name}: " + ", ".join(f"{k} {v['ms']:.1f} ms/frame ({v['gflops']:.1f} GFLOP/s)" for k, v in summary.items()),
               flush=True)
-    write_report(results, conv_results, reason, [row[0] for row in all_rows], [row[0] for row in all_conv_rows])
+    network_results = measure_networks(python)
+    peaks.append((measure_peak(), os.getloadavg()))
+    write_report(results, conv_results, reason, [row[0] for row in all_rows], [row[0] for row in all_conv_rows], network_results, peaks)
+
+
+def measure_networks(python):
+    """Every network row, each column's command alternating within each repeat."""
+    rows = selected(network_cases(python))
+    results = []
+    for name, what, model, size in rows:
+        commands = network_commands(name, model, size, python)
+        lines = {key: [] for key in commands}
+        for _ in range(REPEAT):
+            for key, command in commands.items():
+                lines[key].append(run_json(command)[name])
+        flops = lines["convoy-fp32"][0]["flop_per_frame"]
+        summary = {key: {"ms": statistics.median(line["ms_per_frame"] for line in values),
+                         "gflops": flops / (statistics.median(line["ms_per_frame"] for line in values) / 1000) / 1e9,
+                         "runs": [line["ms_per_frame"] for line in values]}
+                   for key, values in lines.items()}
+        results.append((name, what, commands, summary))
+        print(f"{name}: " + ", ".join(f"{k} {v['ms']:.1f} ms/frame" for k, v in summary.items()), flush=True)
+    return results
 
 
 def previous_report():
@@ -271,7 +331,49 @@ def transcode_shares(results):
     return ["", "Against the no-filter transcode in the same run (Convoy's fps / the transcode's): " + "; ".join(shares) + "."]
 
 
-def write_report(results, conv_results, skipped_reason, order, conv_order):
+def network_table(network_results, peaks):
+    """The networks' section: times, the goals' ratios and the share of the FMA peak."""
+    if not network_results:
+        return []
+    peak = statistics.median(p["gflops"] for (p, _), _ in peaks)
+    (first, _), load_before = peaks[0]
+    load_after = peaks[-1][1]
+    lines = [
+        "", "## Networks alone (issue 17)", "",
+        f"Batches of 8 random frames, 2 threads, one stream; each command warms up once, then times 5 batches (median), and the",
+        f"{REPEAT} runs of every column alternate; the table gives their median. Convoy: `convoy-bench --model` (FP32, and",
+        "`--precision bf16`); onnxruntime and OpenVINO: bench/conv_peer.py --model on the same ONNX file (OpenVINO with the f32",
+        f"and bf16 inference precision hints). FP32 FMA peak measured in the same run (`convoy-bench --peak --threads 2`):",
+        f"{peak:.1f} GFLOP/s ({first['kernel']}; median of before and after). Load average (1, 5, 15 min) before:",
+        f"{', '.join(f'{x:.1f}' for x in load_before)}; after: {', '.join(f'{x:.1f}' for x in load_after)} — the machine is shared, so",
+        "compare columns within a row. GFLOP/s counts the convolutions' multiply-adds (convoy-bench's count) for every column.",
+        "",
+        "| network | Convoy FP32 ms/frame | Convoy bf16 | onnxruntime | OpenVINO f32 | OpenVINO bf16 | FP32 / faster FP32 peer (goal ≥ 1.25×) | "
+        "FP32 share of peak (goal ≥ 75%) | bf16 / Convoy FP32 (goal ≥ 1.7×) | bf16 / OpenVINO bf16 (goal ≥ 1.2×) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, what, commands, summary in network_results:
+        ms = lambda key: f"{summary[key]['ms']:.1f}" if key in summary else "—"
+        fp32, bf16 = summary["convoy-fp32"]["ms"], summary["convoy-bf16"]["ms"]
+        peers = [summary[key]["ms"] for key in ("onnxruntime", "openvino-f32") if key in summary]
+        ratio = lambda value, goal: f"{value:.2f}× ({'met' if value >= goal else 'not met'})"
+        lines.append(f"| {name}: {what} | {ms('convoy-fp32')} | {ms('convoy-bf16')} | {ms('onnxruntime')} | {ms('openvino-f32')} | "
+                     f"{ms('openvino-bf16')} | {ratio(min(peers) / fp32, 1.25) if peers else '—'} | "
+                     f"{summary['convoy-fp32']['gflops'] / peak:.0%} ({summary['convoy-fp32']['gflops']:.1f} GFLOP/s) | "
+                     f"{ratio(fp32 / bf16, 1.7)} | "
+                     f"{ratio(summary['openvino-bf16']['ms'] / bf16, 1.2) if 'openvino-bf16' in summary else '—'} |")
+    lines += ["", "Commands:", ""]
+    lines.append(f"- **fma-peak**: `{shlex.join(peaks[0][0][1]).replace(str(ROOT) + '/', '')}`; runs (GFLOP/s): "
+                 f"{[p['gflops'] for (p, _), _ in peaks]}")
+    for name, what, commands, summary in network_results:
+        lines.append(f"- **{name}**")
+        for key, command in commands.items():
+            lines.append(f"  - {key}: `{shlex.join(command).replace(str(ROOT) + '/', '')}`; runs (ms/frame): {summary[key]['runs']}")
+    return lines
+
+
+def write_report(results, conv_results, skipped_reason, order, conv_order, network_results, peaks):
+    peak = statistics.median(p["gflops"] for (p, _), _ in peaks)
     previous_date, previous_rows, previous_blocks = previous_report()
     measured = {result[0] for result in results + conv_results}
     kept = [name for name in order + conv_order if name not in measured and name in previous_rows]
@@ -315,8 +417,11 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
             goal = f"{c['gflops'] / p['gflops']:.2f}× onnxruntime's speed (goal ≥ {NETWORK_GOAL:g}×)" if p else "—"
         else:
             goal = f"{c['gflops'] / p['gflops']:.2f}× onnxruntime's GFLOP/s (goal ≥ 1.0×)" if p else "—"
+        share = f"{c['gflops'] / peak:.0%}" if c and c.get("gflops") else "—"
+        if name in ("conv-16-32", "conv-32-32") and c:
+            share += f" (goal ≥ 85%: {'met' if c['gflops'] / peak >= 0.85 else 'not met'})"
         new_rows[name] = (f"| {name}: {what} | {cell(c, 'ms', '.1f')} | {cell(p, 'ms', '.1f')} | {cell(c, 'gflops', '.1f')} | "
-                          f"{cell(p, 'gflops', '.1f')} | {goal} |")
+                          f"{cell(p, 'gflops', '.1f')} | {share} | {goal} |")
         blocks[name] = command_block(name, convoy, peer, summary)
     for name in kept:
         new_rows[name] = previous_rows[name]
@@ -341,10 +446,14 @@ def write_report(results, conv_results, skipped_reason, order, conv_order):
             "The Gaussian and Sobel rows have no peer; the Gaussian's",
             "goal is a time per frame (the direct engine reads and writes 8-bit planes, the im2col one Float32).",
             "",
-            "| case | Convoy ms/frame | onnxruntime ms/frame | Convoy GFLOP/s | onnxruntime GFLOP/s | Convoy / onnxruntime or goal |",
-            "| --- | ---: | ---: | ---: | ---: | --- |",
+            f"Share of peak: Convoy's GFLOP/s over the FP32 FMA peak measured in the same run ({peak:.1f} GFLOP/s, 2 threads;",
+            "see the networks' section).",
+            "",
+            "| case | Convoy ms/frame | onnxruntime ms/frame | Convoy GFLOP/s | onnxruntime GFLOP/s | Convoy share of peak | Convoy / onnxruntime or goal |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         lines += [new_rows[name] for name in conv_order if name in new_rows]
+    lines += network_table(network_results, peaks)
     lines += ["", "## Commands", ""]
     for name in order + conv_order:
         lines += blocks.get(name, [])

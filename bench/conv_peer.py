@@ -4,7 +4,7 @@ same convolution layers on the same shapes and batch, random Float32 inputs, and
 line per case: the median milliseconds per frame and GFLOP/s.
 
 Usage: conv_peer.py [--case NAME ...] [--batch 8] [--width 1920] [--height 1080] [--threads 2] [--repeat 5]
-       conv_peer.py --model NET.onnx [--runtime onnxruntime|openvino] [--name NAME] [--flop-per-frame N] [--batch 8] …
+       conv_peer.py --model NET.onnx [--runtime onnxruntime|openvino [--precision f32|bf16]] [--name NAME] [--flop-per-frame N] [--batch 8] …
 
 With --model, the ONNX file itself is timed as `convoy-bench --model NET.onnx` times it (its
 first input fed random frames of its channel count, every output bound), by onnxruntime or, with
@@ -39,6 +39,7 @@ from features_peer import build_model as build_network
 CASES = {
     "conv-3-16": (3, 16, 1, True),
     "conv-16-32": (16, 32, 1, True),
+    "conv-32-32": (32, 32, 1, True),
     "depthwise-rgb": (3, 3, 3, False),
     "tiny-features": (3, 32, 1, True),
     "tiny-features-onnx": (3, 32, 1, True),
@@ -91,13 +92,16 @@ def report(name, seconds, flop_per_frame, args):
     gflops = round(flop_per_frame * args.batch / median / 1e9, 1) if flop_per_frame else None
     print(json.dumps({"batch": args.batch, "flop_per_frame": flop_per_frame, "gflops": gflops, "height": args.height,
                       "ms_per_frame": round(median * 1000 / args.batch, 3), "name": name,
+                      "precision": getattr(args, "precision", "f32"),
                       "runs_ms_per_frame": [round(s * 1000 / args.batch, 3) for s in seconds],
                       "threads": args.threads, "width": args.width}, sort_keys=True), flush=True)
 
 
 def time_openvino(args, rng):
     """`--model --runtime openvino`: the file compiled by OpenVINO for the CPU with `--threads`
-    inference threads and the batch's shape, one infer request reused."""
+    inference threads, one stream, the `--precision` inference precision hint (OpenVINO runs
+    bf16 by default on CPUs with AVX512_BF16, so f32 is asked for explicitly) and the batch's
+    shape, one infer request reused."""
     import openvino as ov
 
     core = ov.Core()
@@ -105,7 +109,8 @@ def time_openvino(args, rng):
     channels = model.inputs[0].get_partial_shape()[1].get_length()
     batch = rng.random((args.batch, channels, args.height, args.width), dtype=np.float32)
     model.reshape({model.inputs[0]: list(batch.shape)})
-    compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": args.threads})
+    compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": args.threads, "NUM_STREAMS": 1,
+                                                 "INFERENCE_PRECISION_HINT": args.precision})
     request = compiled.create_infer_request()
     request.set_input_tensor(ov.Tensor(batch))
     request.infer()
@@ -150,6 +155,8 @@ def main():
     parser.add_argument("--name", help="with --model: the name its JSON line gives (the file's name by default)")
     parser.add_argument("--runtime", choices=["onnxruntime", "openvino"], default="onnxruntime",
                         help="with --model: the runtime that times it (openvino when the venv has it)")
+    parser.add_argument("--precision", choices=["f32", "bf16"], default="f32",
+                        help="with --runtime openvino: its inference precision hint (onnxruntime always runs f32)")
     args = parser.parse_args()
     rng = np.random.default_rng(0xC04B07)
     if args.model:

@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// One timed workload of `convoy-bench`: a convolution layer, the benchmarks' 3-layer feature
+/// One timed workload of `convoy-bench`: a convolution layer (a one-node graph, as a model's
+/// layer runs), the benchmarks' 3-layer feature
 /// network, the fixed RGB 3×3 Gaussian through one of the two kernel engines, or Sobel on luma.
 ///
 /// FLOP count per frame (`flopsPerFrame`), multiply-adds counted as 2 FLOPs and nothing else
@@ -17,6 +18,8 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     case conv3to16 = "conv-3-16"
     /// Conv 16→32, 3×3, padding 1, bias, ReLU fused.
     case conv16to32 = "conv-16-32"
+    /// Conv 32→32, 3×3, padding 1, bias, ReLU fused (tiny-features' last layer).
+    case conv32to32 = "conv-32-32"
     /// Depthwise 3×3 on RGB: 3→3, groups 3, padding 1, bias, no activation.
     case depthwiseRGB = "depthwise-rgb"
     /// The network of `convoy features` in `make bench` (Samples/Models/tiny-features): conv
@@ -41,6 +44,7 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .conv3to16: return (3, 16, 1)
         case .conv16to32: return (16, 32, 1)
+        case .conv32to32: return (32, 32, 1)
         case .depthwiseRGB, .gaussianDirect, .gaussianIm2col: return (3, 3, 3)
         case .sobelDirect: return (1, 2, 1)
         case .tinyFeatures, .tinyFeaturesONNX: return (3, 32, 1)

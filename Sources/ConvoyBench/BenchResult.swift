@@ -1,3 +1,5 @@
+import ConvoyNN
+import ConvoyTensor
 import Foundation
 
 /// The timings of one case, printed as one JSON line.
@@ -15,6 +17,9 @@ struct BenchResult: Encodable {
     let height: Int
     let threads: Int
     let flopPerFrame: Double
+    /// How the convolutions ran (`--engine`) and in what (`--precision`, as resolved).
+    let engine: String
+    let precision: String
 
     enum CodingKeys: String, CodingKey {
         case name
@@ -23,16 +28,19 @@ struct BenchResult: Encodable {
         case runsMsPerFrame = "runs_ms_per_frame"
         case batch, width, height, threads
         case flopPerFrame = "flop_per_frame"
+        case engine, precision
     }
 
     /// The result of `batchSeconds` (one entry per timed repetition of a whole batch) of a case.
-    init(benchCase: BenchCase, batchSeconds: [Double], batch: Int, width: Int, height: Int, threads: Int) {
+    init(benchCase: BenchCase, batchSeconds: [Double], batch: Int, width: Int, height: Int, threads: Int, engine: ConvolutionEngine,
+         precision: NetworkPrecision) {
         self.init(name: benchCase.rawValue, flopPerFrame: benchCase.flopsPerFrame(width: width, height: height), batchSeconds: batchSeconds,
-                  batch: batch, width: width, height: height, threads: threads)
+                  batch: batch, width: width, height: height, threads: threads, engine: engine, precision: precision)
     }
 
     /// The result of `batchSeconds` of the workload `name`, whose frames cost `flopPerFrame`.
-    init(name: String, flopPerFrame: Double, batchSeconds: [Double], batch: Int, width: Int, height: Int, threads: Int) {
+    init(name: String, flopPerFrame: Double, batchSeconds: [Double], batch: Int, width: Int, height: Int, threads: Int,
+         engine: ConvolutionEngine, precision: NetworkPrecision) {
         precondition(!batchSeconds.isEmpty, "a result needs at least one timed run")
         let sorted = batchSeconds.sorted()
         let middle = sorted.count / 2
@@ -46,6 +54,8 @@ struct BenchResult: Encodable {
         self.width = width
         self.height = height
         self.threads = threads
+        self.engine = engine.rawValue
+        self.precision = precision.rawValue
     }
 
     /// The result as one line of JSON, keys in a fixed order.

@@ -16,13 +16,13 @@ final class BenchWorkload {
     /// thread per caller, the tiles shared among `threads` workers (`ExecutionContext`). The direct
     /// Gaussian and Sobel share the batch's 8-bit planes among `threads` workers, one
     /// `PlaneStreamFilter` each, as `KernelProcessor` does.
-    init(_ benchCase: BenchCase, batch: Int, width: Int, height: Int, threads: Int, onnx: String) throws {
+    init(_ benchCase: BenchCase, batch: Int, width: Int, height: Int, context: ExecutionContext, onnx: String) throws {
         OneDNNMatrixMultiplier.setThreadCount(1)
-        let context = ExecutionContext(threads: threads)
+        let threads = context.workspaces.count
         var random = SplitMix64(seed: 0xC0_4B07)
         let (inChannels, outChannels, groups) = benchCase.channels
         switch benchCase {
-        case .conv3to16, .conv16to32, .depthwiseRGB:
+        case .conv3to16, .conv16to32, .conv32to32, .depthwiseRGB:
             // Weights uniform in ±1/sqrt(fan-in), inputs uniform in 0…1 (as normalised frames).
             let fanIn = inChannels / groups * 9
             let bound = 1 / Float(fanIn).squareRoot()
@@ -34,8 +34,8 @@ final class BenchWorkload {
                                    activation: benchCase == .depthwiseRGB ? .none : .relu)
             let input = Tensor(shape: Shape(batch, inChannels, height, width))
             BenchWorkload.fill(input, range: 0...1, random: &random)
-            let output = Tensor(shape: try layer.validatedOutputShape(for: input.shape))
-            run = { layer.forward(input, into: output, context: context) }
+            let graph = try Graph(nodes: [Graph.Node(name: "conv", operation: .layer(layer), inputs: [Graph.inputName])], outputs: ["conv"])
+            run = { _ = graph.forward(input, context: context) }
         case .tinyFeaturesONNX:
             run = BenchWorkload.network(try ONNXLoader.load(path: onnx).graph, channels: 3, batch: batch, width: width, height: height,
                                         context: context, random: &random)
@@ -82,13 +82,13 @@ final class BenchWorkload {
     /// A model file's network alone (`convoy-bench --model`): `model` built for frames of
     /// `width`×`height`, run on `batch` random frames of its input channels (samples 0…1, as
     /// Convoy feeds it) as `convoy features` runs them.
-    init(model: LoadedModel, batch: Int, width: Int, height: Int, threads: Int) throws {
+    init(model: LoadedModel, batch: Int, width: Int, height: Int, context: ExecutionContext) throws {
         OneDNNMatrixMultiplier.setThreadCount(1)
         var random = SplitMix64(seed: 0xC0_4B07)
         let resolved = try model.resolved(height: height, width: width)
         _ = try resolved.outputShapes(batch: 1, height: height, width: width)
         run = BenchWorkload.network(resolved.graph, channels: resolved.inputChannels, batch: batch, width: width, height: height,
-                                    context: ExecutionContext(threads: threads), random: &random)
+                                    context: context, random: &random)
     }
 
     /// Runs `network` on `batch` random frames `[·, channels, height, width]` as `convoy features`

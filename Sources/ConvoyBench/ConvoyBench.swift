@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvoyNN
 import ConvoyTensor
 import ConvoyWeights
 import Foundation
@@ -25,6 +26,8 @@ struct ConvoyBench: ParsableCommand {
           convoy-bench --case conv-3-16 --case tiny-features
           convoy-bench --model Samples/Models/tiny-features.yaml --size 1280x720
           convoy-bench --model net.onnx --size 640x360 --batch 4 --threads 2
+          convoy-bench --model net.onnx --size 768x576 --precision bf16
+          convoy-bench --case conv-32-32 --engine im2col --width 640 --height 360
           convoy-bench --peak --threads 2
 
         With --peak, the machine's FP32 FMA peak is measured instead: independent chains of fused \
@@ -79,6 +82,16 @@ struct ConvoyBench: ParsableCommand {
         }
     }
 
+    @Option(help: ArgumentHelp(
+        "How networks' convolutions run: blocked (oneDNN's convolutions in blocked layouts) or im2col (im2col + SGEMM, layer by layer).",
+        valueName: "engine"))
+    var engine: ConvolutionEngine = .blocked
+
+    @Option(help: ArgumentHelp(
+        "What the convolutions compute in: fp32, bf16 (bf16 inputs and weights, FP32 accumulation, on CPUs with AVX512_BF16; FP32 with a notice elsewhere) or bf16-only (refused without AVX512_BF16).",
+        valueName: "precision"))
+    var precision: NetworkPrecision = .fp32
+
     @Flag(help: "Measure the machine's FP32 FMA peak (1 thread and --threads) instead of the cases.")
     var peak = false
 
@@ -94,6 +107,16 @@ struct ConvoyBench: ParsableCommand {
 
     func run() throws {
         let (width, height) = try frame
+        let context = ExecutionContext(threads: threads)
+        context.convolutionEngine = engine
+        do {
+            let resolved = try precision.resolved()
+            if let notice = resolved.notice { FileHandle.standardError.write(Data("convoy-bench: \(notice)\n".utf8)) }
+            context.precision = resolved.precision
+        } catch let error as NetworkPrecisionError {
+            FileHandle.standardError.write(Data("convoy-bench: \(error)\n".utf8))
+            throw ExitCode(69)
+        }
         if peak {
             print(PeakResult(kernel: FMAChains.widest(), threads: threads, repetitions: repetitions).jsonLine)
             return
@@ -105,7 +128,7 @@ struct ConvoyBench: ParsableCommand {
             do {
                 loaded = model.lowercased().hasSuffix(".onnx") ? try ONNXLoader.load(path: model, frameSize: SpatialPair(y: height, x: width))
                     : try ModelLoader.load(modelPath: model, frameSize: SpatialPair(y: height, x: width))
-                workload = try BenchWorkload(model: loaded, batch: batch, width: width, height: height, threads: threads)
+                workload = try BenchWorkload(model: loaded, batch: batch, width: width, height: height, context: context)
                 flops = try loaded.resolved(height: height, width: width).flops(inputHeight: height, inputWidth: width)
             } catch let error as ModelError {
                 FileHandle.standardError.write(Data("convoy-bench: \(error)\n".utf8))
@@ -116,13 +139,14 @@ struct ConvoyBench: ParsableCommand {
             }
             let seconds = time(workload)
             print(BenchResult(name: name ?? URL(fileURLWithPath: model).lastPathComponent, flopPerFrame: Double(flops), batchSeconds: seconds,
-                              batch: batch, width: width, height: height, threads: threads).jsonLine)
+                              batch: batch, width: width, height: height, threads: threads, engine: engine,
+                              precision: context.precision).jsonLine)
             return
         }
         for benchCase in cases.isEmpty ? BenchCase.allCases : cases {
-            let workload = try BenchWorkload(benchCase, batch: batch, width: width, height: height, threads: threads, onnx: onnx)
+            let workload = try BenchWorkload(benchCase, batch: batch, width: width, height: height, context: context, onnx: onnx)
             let result = BenchResult(benchCase: benchCase, batchSeconds: time(workload), batch: batch, width: width,
-                                     height: height, threads: threads)
+                                     height: height, threads: threads, engine: engine, precision: context.precision)
             print(result.jsonLine)
             fflush(nil)   // every output stream (C's stdout is a global Swift 6 cannot share)
         }
