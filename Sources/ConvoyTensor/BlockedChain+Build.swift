@@ -16,13 +16,17 @@ extension BlockedChain {
         source = input
         var stage = Stage(memory: input, descriptor: plain)
         for (index, layer) in layers.enumerated() {
-            // bf16 results between convolutions; Float32 from the last convolution on.
+            // bf16 results between convolutions; Float32 from the last convolution on, from a
+            // first layer on the frame's few channels (see `computesInBF16`), and for a channel
+            // count that does not fill 16-channel blocks (oneDNN 2.6's PReLU and pool over 10
+            // channels in the layout its bf16 kernels choose took 3–5× their time in blocks).
             let laterConvolution = layers[(index + 1)...].contains { if case .convolution = $0 { return true } else { return false } }
-            let type = precision == .bf16 && laterConvolution ? dnnl_bf16 : dnnl_f32
             let next: Stage?
             switch layer {
             case .convolution(let geometry, let weight, let bias, let activation):
-                next = convolution(stage, geometry: geometry, weight: weight, bias: bias, activation: activation, resultType: type)
+                let bf16 = computesInBF16(geometry) && laterConvolution && geometry.outChannels % 16 == 0
+                next = convolution(stage, geometry: geometry, weight: weight, bias: bias, activation: activation,
+                                   resultType: bf16 ? dnnl_bf16 : dnnl_f32)
             case .maxPool(let inputShape, let outputShape, let kernel, let stride, let padding, let dilation):
                 next = maxPool(stage, input: inputShape, output: outputShape, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
             }
@@ -39,6 +43,14 @@ extension BlockedChain {
               resources.appendReorder(from: stage.memory, stage.descriptor, to: output, target) else { return false }
         destination = output
         return resources.shareScratchpad()
+    }
+
+    /// Whether a convolution runs in bf16: with `.bf16`, all but one on 4 channels or fewer (a
+    /// frame's), which stays FP32 and reads the caller's NCHW frame as it is (its K = 27 dot
+    /// products gain little from bf16, and the bf16 kernel needs the frame reordered and writes a
+    /// layout the PReLU and pool after it are slow on: PNet's first stage took 1.6× longer).
+    func computesInBF16(_ geometry: Conv2dGeometry) -> Bool {
+        precision == .bf16 && geometry.inChannelsPerGroup > 4
     }
 
     /// `stage` in `descriptor`'s layout: itself when it already is, else a reorder's result.

@@ -8,7 +8,7 @@ extension BlockedChain {
     func convolution(_ stage: Stage, geometry g: Conv2dGeometry, weight: Tensor, bias: Tensor?, activation: BlockedActivation,
                      resultType: dnnl_data_type_t) -> Stage? {
         precondition(g.border == .zero, "BlockedChain convolutions pad with zeros only")
-        let type = precision == .bf16 ? dnnl_bf16 : dnnl_f32
+        let type = computesInBF16(g) ? dnnl_bf16 : dnnl_f32
         let grouped = g.groups > 1
         let weightDims = grouped
             ? [g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, g.kernelHeight, g.kernelWidth]
