@@ -1,3 +1,4 @@
+import CConvoyKernels
 import ConvoyTensor
 
 extension PlaneStreamFilter {
@@ -182,12 +183,20 @@ extension PlaneStreamFilter {
         }
 
         // The loops below multiply then add: `addProduct` becomes a call to fmaf per lane when the
-        // target has no FMA instruction (x86-64 baseline). Each handles 16 columns per step in
+        // target has no FMA instruction (x86-64 baseline). Above the baseline `KernelLevel` each runs
+        // as CConvoyKernels' float_rows.c instead, which adds in the same order (same bits). Each handles 16 columns per step in
         // registers and the last few one at a time; the common 3-tap sizes are written out so the
         // compiler keeps the taps in registers.
 
+        /// The window's row pointers as the C kernels take them.
+        @inline(__always)
+        private static func rows(_ window: UnsafePointer<UnsafePointer<Float>>) -> UnsafePointer<UnsafePointer<Float>?> {
+            UnsafeRawPointer(window).assumingMemoryBound(to: UnsafePointer<Float>?.self)
+        }
+
         /// gx[x] = √(gx[x]² + gy[x]²) + bias.
         private static func magnitude(_ gx: UnsafeMutablePointer<Float>, _ gy: UnsafePointer<Float>, bias: Float, width: Int) {
+            if IntegerStage.usesKernels { return convoy_gradient_magnitude(gx, gy, bias, width) }
             for x in 0..<width {
                 gx[x] = (gx[x] * gx[x] + gy[x] * gy[x]).squareRoot() + bias
             }
@@ -207,6 +216,9 @@ extension PlaneStreamFilter {
         /// the first sample).
         private static func correlateAcross(_ taps: [Float], row: UnsafePointer<Float>,
                                             into destination: UnsafeMutablePointer<Float>, width: Int) {
+            if IntegerStage.usesKernels {
+                return taps.withUnsafeBufferPointer { convoy_correlate_across($0.baseAddress!, Int32($0.count), row, destination, width) }
+            }
             var x = 0
             if taps.count == 3 {
                 let (w0, w1, w2) = (taps[0], taps[1], taps[2])
@@ -235,6 +247,11 @@ extension PlaneStreamFilter {
         /// destination[x] = bias + Σ taps[r] · window[r][x] (the pass down).
         private static func correlateDown(_ taps: [Float], window: UnsafePointer<UnsafePointer<Float>>, bias: Float,
                                           into destination: UnsafeMutablePointer<Float>, width: Int) {
+            if IntegerStage.usesKernels {
+                return taps.withUnsafeBufferPointer {
+                    convoy_correlate_down($0.baseAddress!, Int32($0.count), rows(window), bias, destination, width)
+                }
+            }
             var x = 0
             if taps.count == 3 {
                 let (w0, w1, w2) = (taps[0], taps[1], taps[2])
@@ -264,6 +281,11 @@ extension PlaneStreamFilter {
         private static func correlate(_ taps: [Float], rows: Int, columns: Int,
                                       window: UnsafePointer<UnsafePointer<Float>>, bias: Float,
                                       into destination: UnsafeMutablePointer<Float>, width: Int) {
+            if IntegerStage.usesKernels {
+                return taps.withUnsafeBufferPointer {
+                    convoy_correlate($0.baseAddress!, Int32(rows), Int32(columns), Stage.rows(window), bias, destination, width)
+                }
+            }
             taps.withUnsafeBufferPointer { taps in
                 let weights = taps.baseAddress!
                 var x = 0

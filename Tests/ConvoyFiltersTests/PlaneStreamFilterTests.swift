@@ -139,6 +139,35 @@ final class PlaneStreamFilterTests: XCTestCase {
         }
     }
 
+    /// The Float32 path (kernels without whole taps, chains, 16-bit samples) gives the baseline's
+    /// bits at every kernel level: CConvoyKernels' rows add in the Swift loops' order.
+    func testFloatPathIsTheSameAtEveryKernelLevel() throws {
+        var generator = SplitMix64(seed: 29)
+        let cases: [[String]] = [["box:size=5"], ["gaussian:sigma=1.2"], ["box", "sharpen"], ["sobel"], ["prewitt:scale=0.3"],
+                                 ["[1 0 2; 0 -1 0; 3 0 1]/5"], ["emboss"], ["[1 2 3 2 1]/9"]]
+        let previous = KernelLevel.current
+        defer { KernelLevel.use(previous) }
+        for specs in cases {
+            for border in BorderMode.allCases {
+                let chain = try FilterChain(specs: specs, border: border)
+                for (width, height, maxLevel) in [(37, 13, 255), (70, 11, 65535), (133, 12, 1023)] {
+                    let levels = (0..<(width * height)).map { _ in Int.random(in: 0...maxLevel, using: &generator) }
+                    var outputs: [[Int]] = []
+                    for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                        KernelLevel.use(level)
+                        let filter = PlaneStreamFilter(chain: chain)
+                        if maxLevel == 255 && specs.count == 1 && filter.runsInWholeNumbers(maxLevel: maxLevel) { continue }
+                        outputs.append(PlaneStreamFilterTests.filtered(levels, by: filter, width: width, height: height,
+                                                                       maxLevel: maxLevel, rowPadding: 4))
+                    }
+                    for output in outputs.dropFirst() {
+                        XCTAssertEqual(output, outputs[0], "\(specs) \(border) \(width)×\(height) 0…\(maxLevel)")
+                    }
+                }
+            }
+        }
+    }
+
     /// `levels` (row by row) stored as a plane of 8-bit samples (16-bit above 255) whose rows
     /// carry `rowPadding` bytes beyond their samples, filtered in place by `filter`, read back.
     private static func filtered(_ levels: [Int], by filter: PlaneStreamFilter, width: Int, height: Int, maxLevel: Int,

@@ -78,6 +78,24 @@ typedef struct {
 void convoy_magnitude_u8(const convoy_magnitude_rows *rows, uint8_t *destination, ptrdiff_t count);
 void convoy_magnitude_u16(const convoy_magnitude_rows *rows, uint16_t *destination, ptrdiff_t count);
 
+// ---- The direct filter's Float32 rows (ConvoyFilters, PlaneStreamFilter.Stage) ----
+// Each computes what the Stage's Swift loop computes, in its order: the written-out 3-tap sums
+// for whole steps of 16 columns, the general sums for the rest.
+
+// destination[x] = Σ taps[c] · row[x + c], c < count (the pass across).
+void convoy_correlate_across(const float *taps, int count, const float *row, float *destination, ptrdiff_t width);
+
+// destination[x] = bias + Σ taps[r] · rows[r][x], r < count (the pass down).
+void convoy_correlate_down(const float *taps, int count, const float *const *rows, float bias, float *destination,
+                           ptrdiff_t width);
+
+// destination[x] = bias + Σ taps[r · columns + c] · rows[r][x + c] (a 2-D kernel).
+void convoy_correlate(const float *taps, int rows_count, int columns, const float *const *rows, float bias,
+                      float *destination, ptrdiff_t width);
+
+// gx[x] = √(gx[x]² + gy[x]²) + bias.
+void convoy_gradient_magnitude(float *gx, const float *gy, float bias, ptrdiff_t width);
+
 // ---- Tensor rows (ConvoyTensor: SampleLevels, MaxPool2x2) ----
 
 // destination[x] = (float)source[x] · scale.
