@@ -4,11 +4,8 @@ import PackageDescription
 // Convoy: video filtering with convolutions computed as deep-learning frameworks compute them.
 // Module arrows point one way: CLI -> (Features, Training) -> Pipeline -> (Media, Weights, Filters) -> NN
 // -> Tensor -> (CDNNL, CConvoyCPU); only Media sees FFmpeg. Every target lists each module it imports.
-// Swift 6 language mode (complete concurrency checking) for every target but ConvoyPipeline, which
-// still builds in Swift 5 mode: its stage threads share objects (sources, writers, processors,
-// counters) whose safety comes from the queues' hand-overs, not from types the compiler can check
-// (see docs/ARCHITECTURE.md, "Concurrency checking").
-let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// Every target builds in Swift 6 language mode, with complete concurrency checking (see
+// docs/ARCHITECTURE.md, "Concurrency checking").
 
 let package = Package(
     name: "Convoy",
@@ -48,8 +45,7 @@ let package = Package(
             name: "ConvoyPipeline",
             dependencies: ["ConvoyMedia", "ConvoyWeights", "ConvoyFilters", "ConvoyNN", "ConvoyTensor", "ConvoyFiles",
                            .product(name: "Yams", package: "Yams")],
-            exclude: ["README.md"],
-            swiftSettings: swift5
+            exclude: ["README.md"]
         ),
         .target(
             name: "ConvoyFeatures",

@@ -51,8 +51,10 @@ public final class FeatureRunner {
             }
         }
         let progress = ProgressReporter(mode: job.progress, duration: source.duration)
+        // The input's audio goes into the heatmap video from the decode stage.
+        let heatmapOutput = visualizer?.output
         let feed = FrameFeed(source: source, depth: max(2, job.batch * 2), every: job.every) { packet in
-            try visualizer?.copy(packet)
+            try heatmapOutput?.copy(packet)
         }
         feed.failure.run {
             try extract(feed: feed, graph: graph, precision: precision, group: group, outputs: outputs, sink: sink, visualizer: visualizer,

@@ -19,7 +19,8 @@ final class FeatureVisualizer {
 
     let path: String
     private let layout: Layout
-    private let output: VideoWriter
+    /// Shared with the decode stage, which copies the audio packets into it.
+    let output: SharedVideoWriter
     private let width: Int, height: Int
     private let palette = HeatmapPalette()
 
@@ -30,17 +31,14 @@ final class FeatureVisualizer {
         height = source.height
         try OutputGuard.check(output: path, input: source.name, overwrite: overwrite)
         do {
-            output = try VideoWriter(target: path, format: nil, settings: EncoderSettings(),
-                                     picture: source.picture(width: width, height: height, keepingDepth: false),
-                                     input: source.container, copying: .audio)
+            let picture = source.picture(width: width, height: height, keepingDepth: false)
+            output = SharedVideoWriter(try source.withContainer { container in
+                try VideoWriter(target: path, format: nil, settings: EncoderSettings(), picture: picture,
+                                input: container, copying: .audio)
+            })
         } catch {
             throw MediaErrors.output(error, name: path)
         }
-    }
-
-    /// Copies an audio packet of the input, when the output holds that stream.
-    func copy(_ packet: Packet) throws {
-        try output.copy(packet)
     }
 
     /// Draws frame `frame` of the batch result `maps` (`[N, C, h, w]`) over `image`.

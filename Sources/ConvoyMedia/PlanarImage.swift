@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// One decoded picture held as planes of 8-bit or 16-bit samples, the form frames take between
 /// Convoy's stages.
@@ -7,7 +8,12 @@ import CFFmpeg
 /// (formats of 8 bits or fewer) or two bytes in native (little-endian) order, holding values
 /// 0…`maxLevel` (1023 for 10-bit YUV, 65535 for 16-bit RGB). Each row starts on a 64-byte boundary
 /// (`stride`, in bytes, ≥ `width · bytesPerSample`) so swscale can use its aligned paths.
-public final class PlanarImage {
+///
+/// Images travel between stage threads through bounded queues and an image pool, each held by one
+/// stage at a time: the stage that took it writes its samples and stamps, then hands it on, and
+/// the queue's or the pool's lock orders those writes before the next holder's reads.
+// @unchecked Sendable: layout and buffer address are immutable after init (lets); the stamps are guarded by `lock`.
+public final class PlanarImage: @unchecked Sendable {
     /// The size and place of one plane in the image's buffer.
     public struct Plane: Equatable, Sendable {
         /// Samples per row.
@@ -29,12 +35,31 @@ public final class PlanarImage {
     public let maxLevel: Int
     private let buffer: UnsafeMutableRawPointer
     private let byteCount: Int
+    private let lock = NSLock()
+    private var stamp = Stamp()
+
+    /// Where in its stream the picture held now lies; rewritten for each frame a pooled image holds.
+    private struct Stamp {
+        var timestamp: Int64?
+        var duration: Int64 = 0
+        var index = 0
+    }
+
     /// Presentation timestamp in the source stream's time base, or nil when the source had none.
-    public var timestamp: Int64?
+    public var timestamp: Int64? {
+        get { lock.withLock { stamp.timestamp } }
+        set { lock.withLock { stamp.timestamp = newValue } }
+    }
     /// Duration in the source stream's time base (0 when unknown).
-    public var duration: Int64 = 0
+    public var duration: Int64 {
+        get { lock.withLock { stamp.duration } }
+        set { lock.withLock { stamp.duration = newValue } }
+    }
     /// The frame's position among the decoded frames of its stream, counting from 0.
-    public var index = 0
+    public var index: Int {
+        get { lock.withLock { stamp.index } }
+        set { lock.withLock { stamp.index = newValue } }
+    }
 
     /// Allocates an image of `width`×`height` in `pixelFormat`, which must be planar with one
     /// sample per plane of 8 bits or fewer, or of 9 to 16 bits stored little-endian in two bytes.

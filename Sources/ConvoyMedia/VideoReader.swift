@@ -43,17 +43,15 @@ public final class VideoReader {
     /// The length of the input in seconds: the container's, else the video stream's, when known.
     public var duration: Double? { input.duration ?? input.video.duration }
 
+    /// The video stream's time base and rate, as a value any thread may keep.
+    public var clock: StreamClock { StreamClock(timeBase: decoder.timeBase, frameRate: decoder.frameRate) }
+
     /// `timestamp` (in the video stream's time base) in seconds; 0 when missing.
-    public func seconds(_ timestamp: Int64?) -> Double {
-        Timestamps.seconds(timestamp ?? convoy_nopts_value(), decoder.timeBase)
-    }
+    public func seconds(_ timestamp: Int64?) -> Double { clock.seconds(timestamp) }
 
     /// Half a frame period in seconds (1 ms when the rate is unknown): how far apart two
     /// timestamps may be and still name the same moment.
-    public var timeTolerance: Double {
-        guard let rate = decoder.frameRate, rate.num > 0, rate.den > 0 else { return 0.001 }
-        return 0.5 * Double(rate.den) / Double(rate.num)
-    }
+    public var timeTolerance: Double { clock.timeTolerance }
 
     /// The video stream's display matrix (nine row-major fixed-point numbers), or nil.
     public var displayMatrix: [Int32]? { input.videoDisplayMatrix }

@@ -4,7 +4,8 @@ import ConvoyTensor
 import Foundation
 
 /// Runs a `FilterJob`: source → bounded queue → batcher + processor (im2col + SGEMM) → bounded
-/// queue → encoder stage, each stage on its own thread (`FrameFeed`).
+/// queue → encoder stage: the source and the encoder on threads of their own (`FrameFeed`), the
+/// processor on the calling thread, which alone touches it.
 ///
 /// Memory is bounded by construction: two queues of fixed depth, batch tensors reused for every
 /// batch, and the layers' own reusable buffers. Audio and other streams are copied as packets by
@@ -42,7 +43,7 @@ public final class FilterRunner {
         // times in a run, not once per frame.
         let gemmThreads = job.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let batch = processor.framesPerCall(batch: job.batch, workers: gemmThreads)
-        let pool = ImagePool(capacity: batch + 8, make: source.makeImage)
+        let pool = ImagePool(capacity: batch + 8, make: { source.makeImage() })
         source.pool = pool
         let depth = batch < job.batch ? 1 : 2
         let filtered = BoundedQueue<PlanarImage>(depth: depth)
@@ -51,21 +52,12 @@ public final class FilterRunner {
         let feed = FrameFeed(source: source, depth: depth, counts: counts, downstream: [filtered]) { packet in
             if try output.copy(packet) { counts.packetsCopied += 1 }
         }
-        feed.start("convoy.filter") {
-            try Self.filter(feed.queue, into: filtered, processor: processor, batch: batch, threads: gemmThreads, counts: counts)
-        }
         feed.start("convoy.encode") {
-            var lastTime = 0.0
-            while let image = filtered.pop() {
-                try output.write(image)
-                pool.recycle(image)
-                counts.framesWritten += 1
-                lastTime = source.seconds(image.timestamp)
-                progress.update(frames: counts.framesWritten, time: lastTime)
-            }
-            if feed.failure.error != nil { return }
-            try output.flush()
-            progress.finish(frames: counts.framesWritten, time: lastTime)
+            try Self.encode(filtered, into: output, pool: pool, feed: feed, progress: progress)
+        }
+        // The filter stage runs here: the processor and its buffers never leave this thread.
+        feed.failure.run {
+            try Self.filter(feed.queue, into: filtered, processor: processor, batch: batch, threads: gemmThreads, counts: counts)
         }
         if let error = feed.finish() {
             output.discard()
@@ -117,16 +109,18 @@ public final class FilterRunner {
 
     /// The output video for pictures of `size` made from `source`'s: every other stream of the
     /// input copied, the display matrix passed on when it is not applied; warnings for what the
-    /// container cannot hold.
-    private func openOutput(source: FrameSource, size: (width: Int, height: Int), image: ImageOutput?) throws -> VideoWriter {
+    /// container cannot hold. Shared by the encode stage (pictures) and the decode stage (packets).
+    private func openOutput(source: FrameSource, size: (width: Int, height: Int), image: ImageOutput?) throws -> SharedVideoWriter {
         var settings = job.encoder
         if settings.threads == 0 { settings.threads = job.threads ?? 0 }
         let output: VideoWriter
         do {
-            output = try VideoWriter(target: job.output, format: job.format, settings: settings,
-                                     picture: source.picture(width: size.width, height: size.height, keepingDepth: true),
-                                     displayMatrix: source.passedDisplayMatrix, input: source.container,
-                                     copying: job.segmentTask == nil ? .all : .none, image: image)
+            let picture = source.picture(width: size.width, height: size.height, keepingDepth: true)
+            output = try source.withContainer { container in
+                try VideoWriter(target: job.output, format: job.format, settings: settings, picture: picture,
+                                displayMatrix: source.passedDisplayMatrix, input: container,
+                                copying: job.segmentTask == nil ? .all : .none, image: image)
+            }
         } catch {
             throw MediaErrors.output(error, name: job.output)
         }
@@ -142,7 +136,25 @@ public final class FilterRunner {
         if job.processor.space == .rgb, !WorkingFormat.isRGB(source.sourcePixelFormat), let assumption = source.color.untaggedAssumption {
             Log.info("\(job.input): \(assumption)")
         }
-        return output
+        return SharedVideoWriter(output)
+    }
+
+    /// The encode stage: writes the pictures of `filtered` to `output` in order, handing each
+    /// image back to `pool`, then drains the encoder unless a stage failed.
+    private static func encode(_ filtered: BoundedQueue<PlanarImage>, into output: SharedVideoWriter, pool: ImagePool,
+                               feed: FrameFeed, progress: ProgressReporter) throws {
+        let counts = feed.counts
+        var lastTime = 0.0
+        while let image = filtered.pop() {
+            try output.write(image)
+            pool.recycle(image)
+            counts.framesWritten += 1
+            lastTime = feed.source.seconds(image.timestamp)
+            progress.update(frames: counts.framesWritten, time: lastTime)
+        }
+        if feed.failure.error != nil { return }
+        try output.flush()
+        progress.finish(frames: counts.framesWritten, time: lastTime)
     }
 
     /// The filter stage: gathers batches of `batch` pictures from `decoded`, runs `processor` on

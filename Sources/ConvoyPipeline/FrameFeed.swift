@@ -5,7 +5,7 @@ import Foundation
 /// pictures into a bounded queue (and waiting while it is full). The first error any stage records
 /// in `failure` cancels that queue and every queue in `downstream`, so all stages end; `finish()`
 /// waits for them and gives that error, or says that the source gave no frame at all.
-package final class FrameFeed {
+package final class FrameFeed: Sendable {
     package let source: FrameSource
     /// The pictures, in order; closed at the end of the input.
     package let queue: BoundedQueue<PlanarImage>
@@ -16,7 +16,7 @@ package final class FrameFeed {
     /// Starts `source` into a queue of `depth` pictures, keeping every `every`-th; packets of other
     /// streams go to `copyPacket`.
     package init(source: FrameSource, depth: Int, every: Int = 1, counts: StageCounters = StageCounters(),
-         downstream: [BoundedQueue<PlanarImage>] = [], copyPacket: ((Packet) throws -> Void)? = nil) {
+         downstream: [BoundedQueue<PlanarImage>] = [], copyPacket: (@Sendable (Packet) throws -> Void)? = nil) {
         let queue = BoundedQueue<PlanarImage>(depth: depth)
         let failure = StageFailure {
             queue.cancel()
@@ -32,7 +32,7 @@ package final class FrameFeed {
     }
 
     /// Runs `body` as another stage, on a thread named `name`; what it throws is recorded.
-    package func start(_ name: String, _ body: @escaping () throws -> Void) {
+    package func start(_ name: String, _ body: @escaping @Sendable () throws -> Void) {
         let failure = self.failure
         Stage.start(name, group: stages) { failure.run(body) }
     }

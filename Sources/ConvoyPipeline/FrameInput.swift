@@ -47,10 +47,7 @@ public struct FrameInput: Equatable, Sendable {
         if raw == nil, name != "-", PictureFolder.isFolder(name) {
             return try PictureFolderSource(folder: name, space: space, threads: threads, strict: strict)
         }
-        let source = try VideoSource(input: name, space: space, threads: threads, raw: raw, autorotate: autorotate,
-                                     startNumber: startNumber)
-        source.strict = strict
-        source.segment = segment
-        return source
+        return try VideoSource(input: name, space: space, threads: threads, raw: raw, autorotate: autorotate,
+                               startNumber: startNumber, strict: strict, segment: segment)
     }
 }

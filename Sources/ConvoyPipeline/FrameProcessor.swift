@@ -4,7 +4,8 @@ import ConvoyNN
 /// What the filter stage does to each batch of decoded frames: fixed kernels on planes
 /// (`KernelProcessor`) or a learned network whose output is a picture (`ModelProcessor`).
 ///
-/// A processor is prepared once, on the filter thread, then called batch after batch there.
+/// A processor is prepared once and called batch after batch on the calling thread, the filter
+/// stage, and on no other: it holds layers and buffers that need not be `Sendable`.
 public protocol FrameProcessor: AnyObject {
     /// The planes decoded frames are converted to before they reach `process`.
     var space: FilterSpace { get }

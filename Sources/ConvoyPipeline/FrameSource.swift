@@ -5,21 +5,21 @@ import ConvoyMedia
 /// (`PictureFolderSource`) or generated frames (`SyntheticSource`). Every
 /// runner takes its pictures from one, through `FrameFeed`, so every command reads every kind of
 /// input.
-package protocol FrameSource: AnyObject {
+///
+/// Sources are `Sendable`: the decode stage runs one on its own thread while the other stages read
+/// what does not change during a run (name, size, times); each source says how it is safe.
+package protocol FrameSource: AnyObject, Sendable {
     /// The input's name, for messages.
     var name: String { get }
     /// The size of the pictures it gives (after any turn and any scaling).
     var width: Int { get }
     var height: Int { get }
-    /// A size every picture is scaled to before it is queued (a model with a fixed input size),
-    /// or nil to give them as they come. Set before `run`.
-    var scaledSize: (width: Int, height: Int)? { get set }
+    /// What the runner sets before `run`: the size pictures are scaled to and their image pool.
+    var settings: SourceSettings { get }
     /// The length of the input in seconds, when known (for progress).
     var duration: Double? { get }
     /// How many frames the input says it holds (0 when it does not say).
     var declaredFrameCount: Int { get }
-    /// Where pictures' images come from when the consumer hands them back; nil allocates each.
-    var pool: ImagePool? { get set }
 
     /// A blank image in the working format: the plane layout every picture has.
     func makeImage() -> PlanarImage
@@ -37,9 +37,9 @@ package protocol FrameSource: AnyObject {
     /// What an encoder of `width`×`height` pictures made from these should be told
     /// (`keepingDepth`: a deep source's pixel format too, so the output stays deep).
     func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture
-    /// The demuxed input, whose other streams and metadata an output copies (nil for generated
-    /// frames).
-    var container: InputFile? { get }
+    /// Lends `body` the demuxed input, whose other streams and metadata an output copies (nil for
+    /// generated frames and folders); called before the run.
+    func withContainer<T>(_ body: (InputFile?) throws -> T) rethrows -> T
     /// The display matrix the output should carry: the source's when it is not applied (nil
     /// otherwise, and for generated frames).
     var passedDisplayMatrix: [Int32]? { get }
@@ -52,6 +52,19 @@ package protocol FrameSource: AnyObject {
 }
 
 extension FrameSource {
+    /// A size every picture is scaled to before it is queued (a model with a fixed input size),
+    /// or nil to give them as they come. Set before `run`.
+    package var scaledSize: (width: Int, height: Int)? {
+        get { settings.scaledSize }
+        set { settings.scaledSize = newValue }
+    }
+
+    /// Where pictures' images come from when the consumer hands them back; nil allocates each.
+    package var pool: ImagePool? {
+        get { settings.pool }
+        set { settings.pool = newValue }
+    }
+
     /// Scales every picture to the size `fixed` gives when the pictures have another size (a
     /// model with a fixed input size), saying so once on stderr; nil changes nothing.
     package func scale(for fixed: (model: String, width: Int, height: Int)?, input: String) {

@@ -9,16 +9,17 @@ import Foundation
 /// growing, fragmented heap. A pool keeps at most `capacity` idle images; an image that comes
 /// back when the pool is full, or with another layout, is simply freed. Safe to use from several
 /// threads.
-package final class ImagePool {
+// @unchecked Sendable: `idle` is guarded by `lock`; `capacity`, `make`, `planes` and `pixelFormat` are immutable after init.
+package final class ImagePool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [PlanarImage] = []
     private let capacity: Int
-    private let make: () -> PlanarImage
+    private let make: @Sendable () -> PlanarImage
     private let planes: [PlanarImage.Plane]
     private let pixelFormat: WorkingFormat.Format
 
     /// A pool of images made by `make` (all with one layout), keeping up to `capacity` idle.
-    package init(capacity: Int, make: @escaping () -> PlanarImage) {
+    package init(capacity: Int, make: @escaping @Sendable () -> PlanarImage) {
         self.capacity = capacity
         self.make = make
         let first = make()

@@ -6,16 +6,26 @@ import Foundation
 /// first file's time base (1/25 s for images, as ffmpeg's image2 demuxer times them). A file that
 /// cannot be read as a picture is named on stderr, skipped and counted like a damaged packet
 /// (`strict`: the first one stops the run). Every picture must have the first one's size.
-final class PictureFolderSource: FrameSource {
+///
+/// The first picture's reader is used only by `run` and `picture`, each holding `decoding`; its
+/// size, format, colours and clock were read from it at init.
+// @unchecked Sendable: `reader` is guarded by `decoding`; `settings` locks itself; the rest is immutable after init.
+final class PictureFolderSource: FrameSource, @unchecked Sendable {
     let name: String
     /// The first readable picture's reader: its size, format, colours and time base stand for all.
-    let reader: VideoReader
+    private let reader: VideoReader
+    private let decoding = NSLock()
+    let settings = SourceSettings()
+    /// The first picture's size, pixel format, colours and clock.
+    private let storedWidth: Int, storedHeight: Int
+    let sourcePixelFormat: WorkingFormat.Format
+    let color: ColorProperties
+    private let clock: StreamClock
     /// The folder's files in name order; picture `i` comes from `sourcePaths[i]`.
     let sourcePaths: [String]
     let workingFormat: WorkingFormat.Format
     /// Make the first unreadable picture an error instead of skipping it.
     let strict: Bool
-    var pool: ImagePool?
     private let threads: Int
     /// The files before the first readable one, with why each could not be read.
     private let unreadableAtOpen: [(path: String, reason: String)]
@@ -56,29 +66,36 @@ final class PictureFolderSource: FrameSource {
         unreadableAtOpen = unreadable
         let source = first.pixelFormat
         workingFormat = space == .rgb ? WorkingFormat.rgb(for: source) : WorkingFormat.yuv(for: source)
+        sourcePixelFormat = source
+        (storedWidth, storedHeight) = (first.width, first.height)
+        color = first.color
+        clock = first.clock
     }
 
-    var scaledSize: (width: Int, height: Int)?
-    var width: Int { scaledSize?.width ?? reader.width }
-    var height: Int { scaledSize?.height ?? reader.height }
+    var width: Int { scaledSize?.width ?? storedWidth }
+    var height: Int { scaledSize?.height ?? storedHeight }
     var duration: Double? { nil }
     var declaredFrameCount: Int { sourcePaths.count }
-    var container: InputFile? { nil }
+    func withContainer<T>(_ body: (InputFile?) throws -> T) rethrows -> T { try body(nil) }
     var passedDisplayMatrix: [Int32]? { nil }
-    var sourcePixelFormat: WorkingFormat.Format { reader.pixelFormat }
-    var color: ColorProperties { reader.color }
 
     func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
-    func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
-    var timeTolerance: Double { reader.timeTolerance }
+    func seconds(_ timestamp: Int64?) -> Double { clock.seconds(timestamp) }
+    var timeTolerance: Double { clock.timeTolerance }
 
     func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
-        reader.picture(width: width, height: height, orientation: .upright, keepingDepth: keepingDepth)
+        decoding.withLock { reader.picture(width: width, height: height, orientation: .upright, keepingDepth: keepingDepth) }
     }
 
     func run(into queue: BoundedQueue<PlanarImage>, every: Int, counts: StageCounters,
              copyPacket: ((Packet) throws -> Void)?) throws {
         defer { queue.close() }
+        try decoding.withLock { try readAll(into: queue, every: every, counts: counts) }
+    }
+
+    /// `run`'s reading, holding `decoding`.
+    private func readAll(into queue: BoundedQueue<PlanarImage>, every: Int, counts: StageCounters) throws {
+        let pool = self.pool
         for (path, reason) in unreadableAtOpen { try skip(path, reason, counts: counts) }
         for index in firstPicture..<sourcePaths.count {
             // Ctrl-C: stop reading; what was read is still processed and written.
@@ -86,7 +103,7 @@ final class PictureFolderSource: FrameSource {
             let path = sourcePaths[index]
             let picture: PlanarImage?
             do {
-                picture = try read(path, reader: index == firstPicture ? reader : try VideoReader(path, threads: threads))
+                picture = try read(path, reader: index == firstPicture ? reader : try VideoReader(path, threads: threads), pool: pool)
             } catch let error as ConvoyError {
                 throw error
             } catch {
@@ -109,7 +126,7 @@ final class PictureFolderSource: FrameSource {
     /// The first frame of `file` in the working format; nil when it has none or it is damaged.
     ///
     /// - Throws: `ConvoyError` (65) for a picture of another size; the decoder's errors otherwise.
-    private func read(_ path: String, reader file: VideoReader) throws -> PlanarImage? {
+    private func read(_ path: String, reader file: VideoReader, pool: ImagePool?) throws -> PlanarImage? {
         let scaler = Scaler(color: file.color)
         var picture: PlanarImage?
         try file.decode { event in
@@ -117,11 +134,11 @@ final class PictureFolderSource: FrameSource {
             case .frame(let decoded):
                 guard !decoded.frame.isCorrupt else { return false }
                 let (width, height) = (decoded.frame.width, decoded.frame.height)
-                guard width == self.reader.width, height == self.reader.height else {
-                    throw ConvoyError("\(path): \(width)x\(height), where the folder's first picture is \(self.reader.width)x\(self.reader.height); the pictures of one run must share a size.",
+                guard width == self.storedWidth, height == self.storedHeight else {
+                    throw ConvoyError("\(path): \(width)x\(height), where the folder's first picture is \(self.storedWidth)x\(self.storedHeight); the pictures of one run must share a size.",
                                       exitCode: ConvoyError.dataError)
                 }
-                let image = self.pool?.take() ?? self.makeImage()
+                let image = pool?.take() ?? self.makeImage()
                 try scaler.convert(decoded.frame, into: image)  // scaled when `scaledSize` is set
                 picture = image
                 return false

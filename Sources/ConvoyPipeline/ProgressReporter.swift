@@ -3,11 +3,13 @@ import Foundation
 /// Writes progress to standard error in the chosen format, at most once a second (a terminal line
 /// four times a second), for every job: frames written (`update`, `finish`) or any other
 /// `ProgressReport` (`isDue`, `emit`), such as a training run's steps. Never writes to standard
-/// output.
-public final class ProgressReporter {
+/// output. Any stage may report.
+// @unchecked Sendable: `lastReport` and `encoder` are guarded by `lock`; the rest is immutable after init.
+public final class ProgressReporter: @unchecked Sendable {
     private let mode: ProgressMode
     private let duration: Double?
     private let start = DispatchTime.now()
+    private let lock = NSLock()
     private var lastReport: Double = -1
     private let interval: Double
     private let encoder: JSONEncoder = {
@@ -33,7 +35,7 @@ public final class ProgressReporter {
 
     /// True when a report is due: the mode writes reports and the interval has passed since the
     /// last one (callers then build their report and `emit` it).
-    public var isDue: Bool { mode != .none && elapsed - lastReport >= interval }
+    public var isDue: Bool { mode != .none && elapsed - lock.withLock { lastReport } >= interval }
 
     /// Notes that `frames` frames have been written, the last at `time` seconds.
     public func update(frames: Int, time: Double) {
@@ -62,6 +64,8 @@ public final class ProgressReporter {
     /// Writes `report` in the reporter's mode (nothing for `none`) and starts the next interval.
     public func emit(_ report: some ProgressReport) {
         guard mode != .none else { return }
+        lock.lock()
+        defer { lock.unlock() }
         lastReport = elapsed
         let text: String
         switch mode {

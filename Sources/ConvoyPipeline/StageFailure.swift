@@ -1,13 +1,14 @@
 import Foundation
 
 /// The first error any pipeline stage hit; recording it stops every stage.
-package final class StageFailure {
+// @unchecked Sendable: `stored` is guarded by `lock`; `onFailure` is immutable after init.
+package final class StageFailure: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Error?
-    private let onFailure: () -> Void
+    private let onFailure: @Sendable () -> Void
 
     /// `onFailure` runs once, on the first error (it cancels the queues so every stage ends).
-    init(onFailure: @escaping () -> Void) {
+    init(onFailure: @escaping @Sendable () -> Void) {
         self.onFailure = onFailure
     }
 

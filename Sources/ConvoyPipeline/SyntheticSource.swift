@@ -6,7 +6,7 @@ import ConvoyTensor
 final class SyntheticSource: FrameSource {
     let frames: SyntheticFrames
     let workingFormat: WorkingFormat.Format
-    var pool: ImagePool?
+    let settings = SourceSettings()
 
     init(_ frames: SyntheticFrames, space: FilterSpace) {
         self.frames = frames
@@ -14,12 +14,11 @@ final class SyntheticSource: FrameSource {
     }
 
     var name: String { frames.description }
-    var scaledSize: (width: Int, height: Int)?
     var width: Int { scaledSize?.width ?? frames.width }
     var height: Int { scaledSize?.height ?? frames.height }
     var duration: Double? { Double(frames.count) / Double(frames.framesPerSecond) }
     var declaredFrameCount: Int { frames.count }
-    var container: InputFile? { nil }
+    func withContainer<T>(_ body: (InputFile?) throws -> T) rethrows -> T { try body(nil) }
     var passedDisplayMatrix: [Int32]? { nil }
     var sourcePixelFormat: WorkingFormat.Format { workingFormat }
     var sourcePaths: [String] { [] }
@@ -37,6 +36,7 @@ final class SyntheticSource: FrameSource {
     func run(into queue: BoundedQueue<PlanarImage>, every: Int, counts: StageCounters,
              copyPacket: ((Packet) throws -> Void)?) throws {
         defer { queue.close() }
+        let pool = self.pool, scaledSize = self.scaledSize
         var seed: UInt64 = 0
         if case .noise(let given) = frames.pattern { seed = given }
         var random = SplitMix64(seed: seed)

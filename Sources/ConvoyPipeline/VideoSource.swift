@@ -7,17 +7,21 @@ import Foundation
 ///
 /// As ffmpeg does, a damaged packet is counted and skipped, and a read error ends the input: what
 /// decoded before it is still processed.
-package final class VideoSource: FrameSource {
-    package let reader: VideoReader
+///
+/// The reader is used only by `run` and `picture`, each holding `decoding`; what other stages ask
+/// during a run (name, size, times) was read from it when the input was opened.
+// @unchecked Sendable: `reader` is guarded by `decoding`; `settings` locks itself; the rest is immutable after init.
+package final class VideoSource: FrameSource, @unchecked Sendable {
+    private let reader: VideoReader
+    private let decoding = NSLock()
+    package let settings = SourceSettings()
     /// For an image sequence pattern (`img%03d.png`): its files by picture index, else empty.
     package let sourcePaths: [String]
     package let workingFormat: WorkingFormat.Format
     /// Make the first damaged packet or frame an error instead of skipping or concealing it.
-    package var strict = false
-    /// Where decoded pictures' images come from, when the consumer hands them back.
-    package var pool: ImagePool?
+    package let strict: Bool
     /// A plan's segment: only its frames are decoded and queued (numbered as in the whole video).
-    package var segment: SegmentPlan.Segment?
+    package let segment: SegmentPlan.Segment?
 
     /// How each decoded picture is turned before it is queued: the stream's display matrix as
     /// ffmpeg's autorotate reads it, or upright with `autorotate` off.
@@ -25,17 +29,31 @@ package final class VideoSource: FrameSource {
     /// The display matrix the output should carry: the source's when it is not applied here
     /// (`autorotate` off), nil otherwise.
     package let passedDisplayMatrix: [Int32]?
+    package let name: String
+    package let duration: Double?
+    package let declaredFrameCount: Int
+    package let sourcePixelFormat: WorkingFormat.Format
+    package let color: ColorProperties
+    /// The video stream's time base and rate.
+    package let clock: StreamClock
+    /// The stored pictures' size (before any turn).
+    private let storedWidth: Int, storedHeight: Int
 
     /// Opens `name` and its video decoder (`raw`: headerless frames of that format); frames will
     /// be converted for `space` and, with `autorotate`, turned upright as the stream's display
-    /// matrix says (as ffmpeg does by default). `startNumber` is an image sequence's first number.
+    /// matrix says (as ffmpeg does by default). `startNumber` is an image sequence's first number;
+    /// with `strict` the first damage stops the run; with `segment` only its frames are read.
     package init(input name: String, space: FilterSpace, threads: Int, raw: RawVideoFormat? = nil, autorotate: Bool = true,
-         startNumber: Int? = nil) throws {
+                 startNumber: Int? = nil, strict: Bool = false, segment: SegmentPlan.Segment? = nil) throws {
+        let reader: VideoReader
         do {
             reader = try VideoReader(name, raw: raw, startNumber: startNumber, threads: threads)
         } catch {
             throw MediaErrors.input(error, name: name)
         }
+        self.reader = reader
+        self.strict = strict
+        self.segment = segment
         sourcePaths = raw == nil ? PictureFolder.sequence(name, startNumber: startNumber) : []
         var orientation = Orientation.upright
         if autorotate, let degrees = reader.displayRotation {
@@ -50,27 +68,27 @@ package final class VideoSource: FrameSource {
         passedDisplayMatrix = autorotate ? nil : reader.displayMatrix
         let source = reader.pixelFormat
         workingFormat = space == .rgb ? WorkingFormat.rgb(for: source) : WorkingFormat.yuv(for: source, orientation: orientation)
+        self.name = reader.name
+        duration = reader.duration
+        declaredFrameCount = reader.input.video.declaredFrameCount
+        sourcePixelFormat = source
+        color = reader.color
+        clock = reader.clock
+        (storedWidth, storedHeight) = (reader.width, reader.height)
     }
 
-    /// The input, for its name, streams and metadata.
-    package var input: InputFile { reader.input }
-    package var container: InputFile? { reader.input }
-    package var name: String { reader.name }
-    package var duration: Double? { reader.duration }
-    package var declaredFrameCount: Int { reader.input.video.declaredFrameCount }
-    package var sourcePixelFormat: WorkingFormat.Format { reader.pixelFormat }
-    package var color: ColorProperties { reader.color }
+    /// Lends the input's container (its streams and metadata) to `body`, before the run.
+    package func withContainer<T>(_ body: (InputFile?) throws -> T) rethrows -> T {
+        try decoding.withLock { try body(reader.input) }
+    }
 
-    package func seconds(_ timestamp: Int64?) -> Double { reader.seconds(timestamp) }
-    package var timeTolerance: Double { reader.timeTolerance }
-
-    /// A size every picture is scaled to after the turn (a model with a fixed input size), or nil.
-    package var scaledSize: (width: Int, height: Int)?
+    package func seconds(_ timestamp: Int64?) -> Double { clock.seconds(timestamp) }
+    package var timeTolerance: Double { clock.timeTolerance }
 
     /// The width of the queued pictures (after the turn and any scaling).
-    package var width: Int { scaledSize?.width ?? orientation.size(width: reader.width, height: reader.height).width }
+    package var width: Int { scaledSize?.width ?? orientation.size(width: storedWidth, height: storedHeight).width }
     /// The height of the queued pictures (after the turn and any scaling).
-    package var height: Int { scaledSize?.height ?? orientation.size(width: reader.width, height: reader.height).height }
+    package var height: Int { scaledSize?.height ?? orientation.size(width: storedWidth, height: storedHeight).height }
 
     /// A blank image in the working format: the plane layout every decoded frame has.
     package func makeImage() -> PlanarImage { PlanarImage(width: width, height: height, pixelFormat: workingFormat) }
@@ -78,7 +96,7 @@ package final class VideoSource: FrameSource {
     /// What an encoder of `width`×`height` pictures made from the queued ones should be told
     /// (`keepingDepth`: a deep source's pixel format too, so the output stays deep).
     package func picture(width: Int, height: Int, keepingDepth: Bool) -> VideoEncoder.Picture {
-        reader.picture(width: width, height: height, orientation: orientation, keepingDepth: keepingDepth)
+        decoding.withLock { reader.picture(width: width, height: height, orientation: orientation, keepingDepth: keepingDepth) }
     }
 
     /// Decodes to the end (or until `queue` is cancelled), keeping every `every`-th frame, then
@@ -86,13 +104,25 @@ package final class VideoSource: FrameSource {
     package func run(into queue: BoundedQueue<PlanarImage>, every: Int = 1, counts: StageCounters,
              copyPacket: ((Packet) throws -> Void)? = nil) throws {
         defer { queue.close() }
-        let scaler = Scaler(color: reader.color)
+        try decoding.withLock { try decode(into: queue, every: every, counts: counts, copyPacket: copyPacket) }
+        // A segment task stopped early (Ctrl-C, or SIGTERM when a scheduler preempts it) holds
+        // only part of its range: it fails, so its part is discarded rather than committed short.
+        if let segment, let code = Interruption.exitCode {
+            throw ConvoyError("\(name): stopped by signal \(code - 128) before the end of segment \(segment.index); no part was written (run the task again).",
+                              exitCode: code)
+        }
+    }
+
+    /// `run`'s decoding, holding `decoding`.
+    private func decode(into queue: BoundedQueue<PlanarImage>, every: Int, counts: StageCounters,
+                        copyPacket: ((Packet) throws -> Void)?) throws {
+        let pool = self.pool, scaledSize = self.scaledSize
+        let scaler = Scaler(color: color)
         // Pictures to be turned are converted as stored into this one first.
-        let stored = orientation.isUpright ? nil : PlanarImage(width: reader.width, height: reader.height, pixelFormat: workingFormat)
+        let stored = orientation.isUpright ? nil : PlanarImage(width: storedWidth, height: storedHeight, pixelFormat: workingFormat)
         // Turned pictures to be scaled are turned into this one first.
-        let upright = orientation.size(width: reader.width, height: reader.height)
+        let upright = orientation.size(width: storedWidth, height: storedHeight)
         let turned = stored == nil || scaledSize == nil ? nil : PlanarImage(width: upright.width, height: upright.height, pixelFormat: workingFormat)
-        let name = reader.name
         // Ctrl-C: stop reading; what was decoded is still processed and written.
         try reader.decode(keepReading: { Interruption.receivedSignal == nil }, otherPacket: copyPacket, segment: segment) { event in
             switch event {
@@ -100,7 +130,7 @@ package final class VideoSource: FrameSource {
                 counts.framesDecoded += 1
                 let frame = decoded.frame
                 if frame.isCorrupt {
-                    let time = reader.seconds(frame.bestEffortTimestamp ?? 0)
+                    let time = clock.seconds(frame.bestEffortTimestamp ?? 0)
                     if strict {
                         throw ConvoyError(String(format: "%@: damaged video at %.3f s (--strict stops at the first damage).", name, time),
                                           exitCode: ConvoyError.dataError)
@@ -139,12 +169,6 @@ package final class VideoSource: FrameSource {
                 counts.shortRawFrame = (got, needed)
             }
             return true
-        }
-        // A segment task stopped early (Ctrl-C, or SIGTERM when a scheduler preempts it) holds
-        // only part of its range: it fails, so its part is discarded rather than committed short.
-        if let segment, let code = Interruption.exitCode {
-            throw ConvoyError("\(name): stopped by signal \(code - 128) before the end of segment \(segment.index); no part was written (run the task again).",
-                              exitCode: code)
         }
     }
 }
