@@ -97,84 +97,70 @@ public final class VideoReader {
     public func decode(keepReading: () -> Bool = { true }, otherPacket: ((Packet) throws -> Void)? = nil,
                        segment: SegmentPlan.Segment? = nil, _ handle: (Event) throws -> Bool) throws {
         let packet = Packet()
-        let framePeriod = Timestamps.period(frameRate: decoder.frameRate, timeBase: decoder.timeBase)
-        var last: Int64? = nil
-        var index = segment?.firstFrame ?? 0
-        var kept = 0
-        var stopped = false
-        /// Video packets still to be fed (a segment's), nil: to the end.
-        var remaining = segment?.packets
-        var atKeyframe = segment?.seek == nil
-        var rewound = false
+        var pass = DecodePass(segment: segment, framePeriod: Timestamps.period(frameRate: decoder.frameRate, timeBase: decoder.timeBase))
         if let seek = segment?.seek { try seekKeyframe(seek) }
-        /// Hands on every frame the decoder has ready; false when `handle` asked to stop.
-        func drain() throws -> Bool {
-            while case .frame(let frame) = try decoder.receive() {
-                let timestamp = frame.bestEffortTimestamp ?? last.map { $0 + max(1, frame.duration) } ?? 0
-                last = timestamp
-                if let segment, !segment.contains(timestamp) { continue }
-                let decoded = DecodedFrame(frame: frame, timestamp: timestamp,
-                                           duration: frame.duration > 0 ? frame.duration : framePeriod, index: index)
-                index += 1
-                kept += 1
-                if try !handle(.frame(decoded)) {
-                    stopped = true
-                    return false
-                }
-            }
-            return true
-        }
-        func readNext() throws -> Bool {
-            guard remaining != 0 else { return false }
-            guard keepReading() else {
-                stopped = true
-                return false
-            }
-            do { return try input.read(into: packet) } catch {
-                _ = try handle(.readFailed(error))
-                stopped = true
-                return false
-            }
-        }
-        while try readNext() {
+        while try read(into: packet, pass: &pass, keepReading: keepReading, handle) {
             guard packet.streamIndex == input.videoStreamIndex else {
                 if segment == nil { try otherPacket?(packet) }
                 continue
             }
-            if !atKeyframe, let seek = segment?.seek {
-                // After a seek the demuxer may start before the keyframe: skip up to it.
-                guard packet.pts == seek.pts, packet.isKeyframe else {
-                    if packet.isKeyframe && packet.pts > seek.pts || packet.dts != convoy_nopts_value() && packet.dts > seek.seekTime {
-                        // The seek overshot: read from the start instead, once.
-                        guard !rewound else {
-                            throw MediaError.segmentMismatch(input: name, segment: segment!.index,
-                                                             reason: "its keyframe (pts \(seek.pts)) is not in the input")
-                        }
-                        rewound = true
-                        try input.seekVideo(toDecodingTime: nil)
-                    }
-                    continue
-                }
-                atKeyframe = true
+            switch try pass.approach(packet, input: name) {
+            case .skip: continue
+            case .rewind:
+                try input.seekVideo(toDecodingTime: nil)
+                continue
+            case .arrived: break
             }
-            if let count = remaining { remaining = count - 1 }
+            pass.fed()
             if let rawFrameSize, packet.size < rawFrameSize {
                 _ = try handle(.shortRawFrame(got: packet.size, needed: rawFrameSize))
                 continue
             }
-            do {
-                try decoder.send(packet)
-            } catch let error as FFmpegError where error.code != convoy_averror(ENOMEM) {
-                _ = try handle(.damagedPacket(error, seconds: Timestamps.seconds(packet.pts, decoder.timeBase)))
-            }
-            if try !drain() { return }
+            try send(packet, handle)
+            if try !drain(&pass, handle) { return }
         }
         try decoder.send(nil)
-        _ = try drain()
-        if let segment, !stopped, kept != segment.frames {
-            throw MediaError.segmentMismatch(input: name, segment: segment.index,
-                                             reason: "it gave \(kept) frames, the plan says \(segment.frames)")
+        _ = try drain(&pass, handle)
+        try pass.checkCount(input: name)
+    }
+
+    /// Reads the next packet into `packet`; false at the end of the input or of the segment's
+    /// packets, when `keepReading` says no, or after a read error (handed to `handle`).
+    private func read(into packet: Packet, pass: inout DecodePass, keepReading: () -> Bool,
+                      _ handle: (Event) throws -> Bool) throws -> Bool {
+        guard !pass.isFed else { return false }
+        guard keepReading() else {
+            pass.stopped = true
+            return false
         }
+        do { return try input.read(into: packet) } catch {
+            _ = try handle(.readFailed(error))
+            pass.stopped = true
+            return false
+        }
+    }
+
+    /// Sends a video packet to the decoder; one it refuses as damaged goes to `handle` (and is
+    /// skipped), running out of memory is thrown.
+    private func send(_ packet: Packet, _ handle: (Event) throws -> Bool) throws {
+        do {
+            try decoder.send(packet)
+        } catch let error as FFmpegError where error.code != convoy_averror(ENOMEM) {
+            _ = try handle(.damagedPacket(error, seconds: Timestamps.seconds(packet.pts, decoder.timeBase)))
+        }
+    }
+
+    /// Hands on every frame the decoder has ready that `pass` admits; false when `handle` asked
+    /// to stop.
+    private func drain(_ pass: inout DecodePass, _ handle: (Event) throws -> Bool) throws -> Bool {
+        while case .frame(let frame) = try decoder.receive() {
+            guard let decoded = pass.admit(frame) else { continue }
+            if try !handle(.frame(decoded)) {
+                pass.stopped = true
+                return false
+            }
+        }
+        return true
     }
 
     /// Moves the demuxer to the last keyframe at or before `keyframe`'s decoding time, or to the
