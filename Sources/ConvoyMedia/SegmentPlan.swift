@@ -48,7 +48,7 @@ public struct SegmentPlan: Codable, Equatable, Sendable {
     /// The plan as pretty-printed JSON with sorted keys (the same plan gives the same bytes).
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         var data = try encoder.encode(self)
         data.append(0x0A)
