@@ -28,9 +28,12 @@ def make_input():
     path = DATA / "720p-60s.mp4"
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
+        # Made beside it and renamed, so an interrupted run leaves no short clip to be reused.
+        partial = path.with_name(path.stem + ".partial.mp4")
         subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                         "testsrc2=size=1280x720:rate=30:duration=60", "-c:v", "libx264", "-preset", "veryfast",
-                        "-crf", "18", "-g", "60", "-pix_fmt", "yuv420p", str(path)], check=True)
+                        "-crf", "18", "-g", "60", "-pix_fmt", "yuv420p", str(partial)], check=True)
+        partial.rename(path)
     return str(path)
 
 
@@ -55,6 +58,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     single, joined, plan = str(OUT / "single.npy"), str(OUT / "joined.npy"), str(OUT / "plan.json")
     runs = {"one-1": [], "one-2": [], "plan": [], "tasks": [], "join": []}
+    loads = [os.getloadavg()[0]]  # the 1-minute load average before and after each round
     for _ in range(REPEAT):
         runs["one-1"].append(timed([features(clip, single, 1)]))
         runs["one-2"].append(timed([features(clip, str(OUT / "single-2.npy"), 2)]))
@@ -63,6 +67,12 @@ def main():
         runs["join"].append(timed([[CONVOY, "join", plan, "-o", joined, "-y", "-q"]]))
         if Path(joined).read_bytes() != Path(single).read_bytes():
             raise RuntimeError("the joined features differ from the one-task run")
+        loads.append(os.getloadavg()[0])
+    write_report(runs, loads)
+
+
+def write_report(runs, loads):
+    """Writes bench/SEGMENTS.md from the measured `runs` (seconds by configuration) and `loads`."""
     median = {key: statistics.median(values) for key, values in runs.items()}
     split = median["plan"] + median["tasks"] + median["join"]
     rows = [
@@ -90,9 +100,20 @@ def main():
         "Samples/Models/tiny-features.yaml -o joined.npy --pool avg --threads 1 --plan plan.json --segment K` for K = 0, 1",
         "at once; `convoy join plan.json -o joined.npy`; against `convoy features … --threads 1` (and `--threads 2`).",
         f"Runs (s): {', '.join(f'{key} {[round(v, 2) for v in values]}' for key, values in runs.items())}.",
+        f"Two tasks of one thread against one task of two threads: {median['one-2'] / split:.2f}× (the same cores, split by",
+        "segments rather than by tiles).",
+        f"Load (1-minute average, before and after each round, on {os.cpu_count()} cores): {', '.join(f'{load:.1f}' for load in loads)}.",
     ]
+    if max(loads) > (os.cpu_count() or 1):
+        lines += [
+            "Under load: the machine was shared, above its core count. Each runnable thread then gets about an equal share, so",
+            "one thread alone got about half of what two got, and the speed-ups over 1 task of 1 thread are inflated beyond",
+            "the 2 an idle machine allows; the comparison of the two 2-thread rows and the plan + join share are the figures",
+            "to read. Compare rows within this run, not with runs on other days.",
+        ]
     (ROOT / "bench" / "SEGMENTS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
-main()
+if __name__ == "__main__":
+    main()
