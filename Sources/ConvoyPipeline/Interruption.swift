@@ -10,6 +10,12 @@ public enum Interruption {
     nonisolated(unsafe) private static var received: Int32 = 0
     // nonisolated(unsafe): guarded by `lock` (only `install` touches it, holding the lock).
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    /// Where the signal handlers run: a serial queue of Convoy's own, which libdispatch serves from
+    /// its overcommitting pool, so a handler never waits behind the convolution workers that
+    /// `concurrentPerform` keeps on the global queue's threads (one per core). A handler that
+    /// waited there let a second Ctrl-C arrive before the first was handled, and libdispatch
+    /// merges signals that arrive before their handler runs into one event.
+    private static let queue = DispatchQueue(label: "convoy.interruption")
 
     /// Takes over SIGINT and SIGTERM for the rest of the process. SIGXFSZ is ignored too, so an
     /// output that outgrows the file-size limit (`ulimit -f`) fails its write with EFBIG, which is
@@ -21,8 +27,9 @@ public enum Interruption {
         signal(SIGXFSZ, SIG_IGN)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handle(number) }
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            // `data`: how many signals the event merged (two quick Ctrl-Cs can still be one).
+            source.setEventHandler { handle(number, count: max(1, Int(source.data))) }
             source.resume()
             sources.append(source)
         }
@@ -38,10 +45,10 @@ public enum Interruption {
     /// The exit code for the signal received (128 + its number: 130 for SIGINT, 143 for SIGTERM).
     public static var exitCode: Int32? { receivedSignal.map { 128 + $0 } }
 
-    private static func handle(_ number: Int32) {
+    private static func handle(_ number: Int32, count: Int) {
         lock.lock()
-        let first = received == 0
-        if first { received = number }
+        let first = received == 0 && count == 1
+        if received == 0 { received = number }
         let code = 128 + received
         lock.unlock()
         if first {
