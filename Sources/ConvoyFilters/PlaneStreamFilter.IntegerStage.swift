@@ -48,8 +48,10 @@ extension PlaneStreamFilter {
         private var padded: UnsafeMutablePointer<Int16>?
         private var zeros: UnsafeMutablePointer<Int16>?
         private var rowLength = 0
-        /// The ring rows of the output row being computed, three per pass.
-        private let window = UnsafeMutablePointer<UnsafePointer<Int16>>.allocate(capacity: 6)
+        /// The ring rows of the output row being computed, three per pass. Allocated last in
+        /// `init`: a kernel that has no integer form returns nil without running `deinit`, which
+        /// leaked a window allocated up front for every such kernel on every batch (LeakSanitizer).
+        private let window: UnsafeMutablePointer<UnsafePointer<Int16>>
 
         /// The integer form of `stage`, or nil when it has none: it must be 3×3 with taps that are
         /// whole multiples, at most 64, of their smallest nonzero tap (across and down for a
@@ -93,6 +95,7 @@ extension PlaneStreamFilter {
             self.units = units
             bias = stage.bias
             growth = (across, total)
+            window = .allocate(capacity: 6)
         }
 
         deinit {

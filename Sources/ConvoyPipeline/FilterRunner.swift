@@ -43,7 +43,9 @@ public final class FilterRunner {
         // times in a run, not once per frame.
         let gemmThreads = job.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let batch = processor.framesPerCall(batch: job.batch, workers: gemmThreads)
-        let pool = ImagePool(capacity: batch + 8, make: { source.makeImage() })
+        // Unowned: the source keeps its pool, so a pool that kept its source was a cycle that
+        // leaked the decoder and every pooled frame with it (LeakSanitizer, issue 18).
+        let pool = ImagePool(capacity: batch + 8, make: { [unowned source] in source.makeImage() })
         source.pool = pool
         let depth = batch < job.batch ? 1 : 2
         let filtered = BoundedQueue<PlanarImage>(depth: depth)
