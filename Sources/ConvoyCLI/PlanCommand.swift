@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             Log.quiet = quiet
-            FFmpegLog.fatalOnly()
+            FFmpegLog.panicOnly()
             let request: SegmentPlanner.Request = segments.map { .segments($0) } ?? .seconds(segmentSeconds!)
             let (plan, notes) = try SegmentPlanning.plan(input: input, request: request)
             for note in notes { Log.info("\(note).") }

@@ -18,7 +18,7 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            FFmpegLog.fatalOnly()
+            FFmpegLog.panicOnly()
             print(try ProbeReport(input: input, countFrames: count).text)
         }
     }

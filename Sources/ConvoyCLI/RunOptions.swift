@@ -50,6 +50,6 @@ struct RunOptions: ParsableArguments {
     /// Sets how much Convoy and FFmpeg print on standard error.
     func configureLogging() {
         Log.quiet = quiet
-        if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.fatalOnly() }
+        if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.panicOnly() }
     }
 }

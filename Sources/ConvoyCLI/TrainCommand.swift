@@ -174,7 +174,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             Log.quiet = quiet
-            if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.fatalOnly() }
+            if verbose && !quiet { FFmpegLog.warnings() } else { FFmpegLog.panicOnly() }
             var inputFrames = FrameInput(input, raw: try raw.map { try RawVideoFormat(parsing: $0) })
             var targetFrames = FrameInput(target, raw: try targetRaw.map { try RawVideoFormat(parsing: $0) })
             inputFrames.startNumber = startNumber

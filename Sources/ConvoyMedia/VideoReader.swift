@@ -119,7 +119,15 @@ public final class VideoReader {
             try send(packet, handle)
             if try !drain(&pass, handle) { return }
         }
-        try decoder.send(nil)
+        // A decoder that reports damage instead of starting to drain is asked again, once.
+        for _ in 0..<2 {
+            do {
+                try decoder.send(nil)
+                break
+            } catch let error as FFmpegError {
+                try damaged(error, pass: pass, handle)
+            }
+        }
         _ = try drain(&pass, handle)
         try pass.checkCount(input: name)
     }
@@ -150,17 +158,30 @@ public final class VideoReader {
         }
     }
 
+    /// The decoder's complaint about damage as a skipped packet, at the last frame's time
+    /// (frame-threaded decoders report a damaged packet when its frame is due, on receive or at
+    /// the final flush, not when it is sent). Running out of memory is not damage.
+    private func damaged(_ error: FFmpegError, pass: DecodePass, _ handle: (Event) throws -> Bool) throws {
+        guard error.code != convoy_averror(ENOMEM) else { throw error }
+        _ = try handle(.damagedPacket(error, seconds: Timestamps.seconds(pass.last ?? convoy_nopts_value(), decoder.timeBase)))
+    }
+
     /// Hands on every frame the decoder has ready that `pass` admits; false when `handle` asked
-    /// to stop.
+    /// to stop. A damaged frame the decoder reports goes to `handle` and ends this drain.
     private func drain(_ pass: inout DecodePass, _ handle: (Event) throws -> Bool) throws -> Bool {
-        while case .frame(let frame) = try decoder.receive() {
+        while true {
+            let step: DecodeStep
+            do { step = try decoder.receive() } catch let error as FFmpegError {
+                try damaged(error, pass: pass, handle)
+                return true
+            }
+            guard case .frame(let frame) = step else { return true }
             guard let decoded = pass.admit(frame) else { continue }
             if try !handle(.frame(decoded)) {
                 pass.stopped = true
                 return false
             }
         }
-        return true
     }
 
     /// Moves the demuxer to the last keyframe at or before `keyframe`'s decoding time, or to the

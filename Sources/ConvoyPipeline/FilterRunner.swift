@@ -66,11 +66,6 @@ public final class FilterRunner {
             throw MediaErrors.output(error, name: job.output)
         }
         do { try output.finish() } catch { throw MediaErrors.output(error, name: job.output) }
-        if let short = counts.shortRawFrame {
-            // The whole frames are written; the cut-off one is the input's fault, said as an error.
-            throw ConvoyError("\(job.input): the raw input ended inside a frame (\(short.got) of \(short.needed) bytes); the \(counts.framesWritten) whole frames read were written to \(job.output).",
-                              exitCode: ConvoyError.dataError)
-        }
         return counts.summary(seconds: progress.elapsed)
     }
 

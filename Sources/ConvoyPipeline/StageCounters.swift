@@ -15,7 +15,6 @@ package final class StageCounters: @unchecked Sendable {
         var packetsCopied = 0
         var framesDamaged = 0
         var truncated = false
-        var shortRawFrame: (got: Int, needed: Int)?
     }
 
     package init() {}
@@ -44,14 +43,10 @@ package final class StageCounters: @unchecked Sendable {
         get { lock.withLock { values.framesDamaged } }
         set { lock.withLock { values.framesDamaged = newValue } }
     }
+    /// The input ended early: a read error, or raw input cut off inside a frame.
     package var truncated: Bool {
         get { lock.withLock { values.truncated } }
         set { lock.withLock { values.truncated = newValue } }
-    }
-    /// For raw input whose last frame was cut off: the bytes it had and the bytes a frame needs.
-    package var shortRawFrame: (got: Int, needed: Int)? {
-        get { lock.withLock { values.shortRawFrame } }
-        set { lock.withLock { values.shortRawFrame = newValue } }
     }
 
     package func summary(seconds: Double) -> RunSummary {

@@ -162,11 +162,20 @@ package final class VideoSource: FrameSource, @unchecked Sendable {
                 counts.decodeErrors += 1
                 Log.warning("\(name): damaged video packet at \(seconds) s skipped (\(error.reason)).")
             case .readFailed(let error):
+                if strict {
+                    throw ConvoyError("\(name): reading stopped early (\(error); --strict stops at the first damage).",
+                                      exitCode: ConvoyError.dataError)
+                }
                 counts.truncated = true
                 Log.warning("\(name): reading stopped early (\(error)); the output keeps the frames decoded before that point.")
             case .shortRawFrame(let got, let needed):
-                // A cut-off last frame of raw input: not decoded; the run reports it at the end.
-                counts.shortRawFrame = (got, needed)
+                // A cut-off last frame of raw input is damage, dropped as ffmpeg drops it.
+                let cut = "\(name): the raw input ended inside a frame (\(got) of \(needed) bytes"
+                if strict {
+                    throw ConvoyError("\(cut); --strict stops at the first damage).", exitCode: ConvoyError.dataError)
+                }
+                counts.truncated = true
+                Log.warning("\(cut)); the cut-off frame was dropped and the whole frames before it are kept.")
             }
             return true
         }
