@@ -9,7 +9,8 @@ SAMPLE := Samples/clip.mp4
 DEMO_PIPELINE := Pipelines/blur.yaml
 DEMO_OUTPUT := out/demo-blur.mp4
 
-.PHONY: all deps build test test-venv demo sample pictures bench bench-segments bench-train soak train-denoiser fuzz fuzz-build clean
+.PHONY: all deps build test test-venv demo sample pictures bench bench-segments bench-train soak train-denoiser fuzz fuzz-build \
+  sanitize sanitize-address sanitize-thread hostile clean
 
 all: build
 
@@ -115,6 +116,23 @@ fuzz-build: deps
 	Fuzz/build.sh
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) Fuzz/run.sh
+
+# The tests and convoy with AddressSanitizer (.build-asan, the whole suite), then with
+# ThreadSanitizer (.build-tsan, the tests that start threads; TSAN_TESTS overrides the pattern):
+# every report fails the run (Tests/Sanitizers/run.sh, docs/RELIABILITY.md).
+sanitize: sanitize-address sanitize-thread
+sanitize-address: deps test-venv
+	Tests/Sanitizers/run.sh address
+sanitize-thread: deps test-venv
+	Tests/Sanitizers/run.sh thread
+
+# HOSTILE_COUNT damaged media files (default 2000) from HOSTILE_SEED through convoy filter and
+# features built with AddressSanitizer (HostileMediaTests; make test runs 48 of them). Failing
+# inputs are kept in .build-asan/hostile.
+HOSTILE_SEED ?= 1
+HOSTILE_COUNT ?= 2000
+hostile: deps
+	HOSTILE_SEED=$(HOSTILE_SEED) HOSTILE_COUNT=$(HOSTILE_COUNT) Tests/Sanitizers/run.sh hostile
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan out

@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(name: "ConvoyFeaturesTests", dependencies: ["ConvoyFeatures", "ConvoyPipeline", "ConvoyWeights", "ConvoyNN", "ConvoyTensor"]),
         .testTarget(name: "ConvoyTrainingTests", dependencies: ["ConvoyTraining", "ConvoyPipeline", "ConvoyMedia", "ConvoyTensor"]),
-        .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline", .product(name: "Yams", package: "Yams")], exclude: ["Scripts"]),
+        .testTarget(name: "ConvoyCLITests", dependencies: ["ConvoyPipeline", "ConvoyTensor", .product(name: "Yams", package: "Yams")], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -39,13 +39,21 @@ struct CommandFailed: Error, CustomStringConvertible {
 /// concurrently (so a chatty child never blocks on a full pipe) and killing it after a timeout.
 enum ProcessRunner {
     /// Runs `executable` with `arguments`. Standard input is /dev/null unless `stdinFile` is given.
+    ///
+    /// Under `make sanitize` the children get `CONVOY_CHILD_ASAN_OPTIONS` as their ASAN_OPTIONS:
+    /// a sanitized convoy checks for leaks at exit, while the test runner cannot (XCTest on Linux
+    /// never frees its finished test cases, docs/RELIABILITY.md).
     static func run(_ executable: String, _ arguments: [String], stdinFile: String? = nil,
                     environment: [String: String]? = nil, timeout: TimeInterval = 120) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        var overrides = environment ?? [:]
+        if let options = ProcessInfo.processInfo.environment["CONVOY_CHILD_ASAN_OPTIONS"], overrides["ASAN_OPTIONS"] == nil {
+            overrides["ASAN_OPTIONS"] = options
+        }
+        if !overrides.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(overrides) { _, new in new }
         }
         if let stdinFile {
             guard let handle = FileHandle(forReadingAtPath: stdinFile) else {
