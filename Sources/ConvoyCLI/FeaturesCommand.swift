@@ -74,6 +74,7 @@ struct FeaturesCommand: ParsableCommand {
             job.batch = runOptions.batch ?? 8
             job.threads = runOptions.threads
             job.autorotate = !runOptions.noAutorotate
+            job.strict = runOptions.strict
             job.progress = runOptions.quiet ? .none : runOptions.progress
             runOptions.configureLogging()
             job.segmentTask = try segments.task(input: source.input, output: output)

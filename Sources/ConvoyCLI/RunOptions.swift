@@ -19,7 +19,7 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Also print FFmpeg's own warnings and errors on standard error.")
     var verbose = false
 
-    @Flag(help: "Stop at the first damaged packet or frame of the input instead of skipping or concealing it, as ffmpeg does by default.")
+    @Flag(help: "Stop at the first damaged packet or frame of the input instead of skipping or concealing it, as ffmpeg does by default, and refuse a video whose pictures change size or pixel format mid-way instead of scaling them to the first ones.")
     var strict = false
 
     @Flag(name: .customLong("no-autorotate"), help: "Filter frames as they are stored instead of turning them upright as the input's display matrix says (ffmpeg's -noautorotate). A filtered video keeps the display matrix, so players still turn it.")

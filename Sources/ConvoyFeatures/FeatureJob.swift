@@ -34,6 +34,9 @@ public struct FeatureJob: FrameJob {
     public var overwrite = false
     /// Turn frames upright as the input's display matrix says (ffmpeg's autorotate).
     public var autorotate = true
+    /// Stop at the first damaged packet or frame, or change of picture size or format, instead of
+    /// skipping, concealing or scaling it (`--strict`).
+    public var strict = false
     public var progress: ProgressMode = .auto
     /// One array task of a plan: only its segment is processed, into its part
     /// (`OUT.EXT.parts/K.EXT`, replaced when it exists) and the part's record.

@@ -17,7 +17,7 @@ public final class FeatureRunner {
     public func run() throws -> RunSummary {
         if let task = job.segmentTask, job.source.segment == nil { return try runPart(task) }
         let space = try inputSpace()
-        let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate)
+        let source = try job.source.open(space: space, threads: job.threads ?? 0, autorotate: job.autorotate, strict: job.strict)
         source.scale(for: job.model.flatMap { model in model.fixedInputSize.map { (model.name, $0.x, $0.y) } }, input: job.input)
         let group = PlaneGroup.groups(for: space, planes: source.makeImage().planes)[0]
         let frameShape = Shape(1, job.inputChannels, group.height, group.width)

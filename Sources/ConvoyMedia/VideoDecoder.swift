@@ -30,6 +30,10 @@ public final class VideoDecoder {
         allocated.pointee.thread_count = Int32(threads)
         allocated.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
         try check(avcodec_open2(allocated, codec, nil), "avcodec_open2")
+        width = Int(allocated.pointee.width)
+        height = Int(allocated.pointee.height)
+        pixelFormat = allocated.pointee.pix_fmt
+        sampleAspectRatio = allocated.pointee.sample_aspect_ratio
     }
 
     deinit {
@@ -37,10 +41,14 @@ public final class VideoDecoder {
         avcodec_free_context(&pointer)
     }
 
-    public var width: Int { Int(context.pointee.width) }
-    public var height: Int { Int(context.pointee.height) }
-    public var pixelFormat: AVPixelFormat { context.pointee.pix_fmt }
-    public var sampleAspectRatio: AVRational { context.pointee.sample_aspect_ratio }
+    /// The picture size, pixel format and pixel shape the stream starts with, as the decoder was
+    /// opened. They stay fixed when the stream changes mid-way (the context's own fields follow
+    /// the change): later frames are scaled to them, as ffmpeg scales them for its encoder.
+    /// (Set once the decoder is open; given a value before, so a failed open still frees it.)
+    public private(set) var width = 0
+    public private(set) var height = 0
+    public private(set) var pixelFormat = AV_PIX_FMT_NONE
+    public private(set) var sampleAspectRatio = AVRational(num: 0, den: 1)
 
     /// Sends one packet (or nil to start draining at the end of the stream).
     public func send(_ packet: Packet?) throws {

@@ -5,7 +5,8 @@ import Foundation
 /// opened with its own `VideoReader` and its first frame taken, picture `i` at time `i` in the
 /// first file's time base (1/25 s for images, as ffmpeg's image2 demuxer times them). A file that
 /// cannot be read as a picture is named on stderr, skipped and counted like a damaged packet
-/// (`strict`: the first one stops the run). Every picture must have the first one's size.
+/// (`strict`: the first one stops the run). A picture of another size than the first is scaled to
+/// the first one's size, the change reported (`PictureChange`; `strict` refuses it).
 ///
 /// The first picture's reader is used only by `run` and `picture`, each holding `decoding`; its
 /// size, format, colours and clock were read from it at init.
@@ -31,6 +32,8 @@ final class PictureFolderSource: FrameSource, @unchecked Sendable {
     private let unreadableAtOpen: [(path: String, reason: String)]
     /// The index in `sourcePaths` of the file `reader` opened.
     private let firstPicture: Int
+    /// The size of the picture before, against the first one's (used by `read`, under `decoding`).
+    private var change: PictureChange
 
     /// Lists `folder` and opens its first readable picture, for `space` work.
     ///
@@ -64,6 +67,7 @@ final class PictureFolderSource: FrameSource, @unchecked Sendable {
         sourcePaths = files
         firstPicture = index
         unreadableAtOpen = unreadable
+        change = PictureChange(first: .init(width: first.width, height: first.height, pixelFormat: first.pixelFormat))
         let source = first.pixelFormat
         workingFormat = space == .rgb ? WorkingFormat.rgb(for: source) : WorkingFormat.yuv(for: source)
         sourcePixelFormat = source
@@ -125,7 +129,10 @@ final class PictureFolderSource: FrameSource, @unchecked Sendable {
 
     /// The first frame of `file` in the working format; nil when it has none or it is damaged.
     ///
-    /// - Throws: `ConvoyError` (65) for a picture of another size; the decoder's errors otherwise.
+    /// A picture of another size than the first is scaled to it, reported (`PictureChange`), or
+    /// refused with `strict`.
+    ///
+    /// - Throws: `ConvoyError` (65, `strict`) for a picture of another size; the decoder's errors otherwise.
     private func read(_ path: String, reader file: VideoReader, pool: ImagePool?) throws -> PlanarImage? {
         let scaler = Scaler(color: file.color)
         var picture: PlanarImage?
@@ -133,11 +140,9 @@ final class PictureFolderSource: FrameSource, @unchecked Sendable {
             switch event {
             case .frame(let decoded):
                 guard !decoded.frame.isCorrupt else { return false }
-                let (width, height) = (decoded.frame.width, decoded.frame.height)
-                guard width == self.storedWidth, height == self.storedHeight else {
-                    throw ConvoyError("\(path): \(width)x\(height), where the folder's first picture is \(self.storedWidth)x\(self.storedHeight); the pictures of one run must share a size.",
-                                      exitCode: ConvoyError.dataError)
-                }
+                // Sizes only: a folder's files may be stored in other formats (PNG's RGB, JPEG's YUV).
+                try self.change.note(.init(width: decoded.frame.width, height: decoded.frame.height, pixelFormat: self.sourcePixelFormat),
+                                     name: self.name, place: "in \((path as NSString).lastPathComponent)", strict: self.strict)
                 let image = pool?.take() ?? self.makeImage()
                 try scaler.convert(decoded.frame, into: image)  // scaled when `scaledSize` is set
                 picture = image

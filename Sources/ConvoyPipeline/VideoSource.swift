@@ -6,7 +6,8 @@ import Foundation
 /// queue (waiting while the queue is full). Packets of other streams go to `copyPacket`, if given.
 ///
 /// As ffmpeg does, a damaged packet is counted and skipped, and a read error ends the input: what
-/// decoded before it is still processed.
+/// decoded before it is still processed. Pictures that change size or pixel format mid-way are
+/// scaled to the ones the stream began with, each change reported once (`PictureChange`).
 ///
 /// The reader is used only by `run` and `picture`, each holding `decoding`; what other stages ask
 /// during a run (name, size, times) was read from it when the input was opened.
@@ -123,12 +124,15 @@ package final class VideoSource: FrameSource, @unchecked Sendable {
         // Turned pictures to be scaled are turned into this one first.
         let upright = orientation.size(width: storedWidth, height: storedHeight)
         let turned = stored == nil || scaledSize == nil ? nil : PlanarImage(width: upright.width, height: upright.height, pixelFormat: workingFormat)
+        var change = PictureChange(first: .init(width: storedWidth, height: storedHeight, pixelFormat: sourcePixelFormat))
         // Ctrl-C: stop reading; what was decoded is still processed and written.
         try reader.decode(keepReading: { Interruption.receivedSignal == nil }, otherPacket: copyPacket, segment: segment) { event in
             switch event {
             case .frame(let decoded):
                 counts.framesDecoded += 1
                 let frame = decoded.frame
+                try change.note(.init(width: frame.width, height: frame.height, pixelFormat: frame.pixelFormat), name: name,
+                                place: String(format: "at %.3f s", clock.seconds(decoded.timestamp)), strict: strict)
                 if frame.isCorrupt {
                     let time = clock.seconds(frame.bestEffortTimestamp ?? 0)
                     if strict {
