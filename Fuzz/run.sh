@@ -3,7 +3,7 @@
 # FUZZ_JOBS at a time (default 1), from its committed seed corpus (Fuzz/Corpus/NAME, copied into
 # .build-fuzz/corpus/NAME, which keeps what the fuzzer learns between runs) with its dictionary.
 # Findings (crash-*, leak-*, timeout-*, oom-*) go to .build-fuzz/findings; logs to
-# .build-fuzz/logs. Prints one line per harness (executions, coverage, findings) and fails when
+# .build-fuzz/logs. Prints one line per harness (executions, libFuzzer's cov and ft, findings) and fails when
 # any harness found something. FUZZ_TARGETS picks harnesses (default: all).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,12 +31,13 @@ run_one() {
     "$bin/$name" "$corpus" "${dict[@]}" -max_total_time="$seconds" -max_len=$maxlen -timeout=20 -rss_limit_mb=3072 \
     -print_final_stats=1 -artifact_prefix=.build-fuzz/findings/"$name"- >.build-fuzz/logs/"$name".log 2>&1 </dev/null
   local code=$?
-  local runs cov findings
+  local runs cov ft findings
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' .build-fuzz/logs/"$name".log | tail -1)
   cov=$(grep -o 'cov: [0-9]*' .build-fuzz/logs/"$name".log | tail -1 | cut -d' ' -f2)
+  ft=$(grep -o 'ft: [0-9]*' .build-fuzz/logs/"$name".log | tail -1 | cut -d' ' -f2)
   findings=$(ls .build-fuzz/findings/"$name"-* 2>/dev/null | wc -l)
-  printf '%-18s %5ss  %10s runs  cov %6s  corpus %5s  findings %s  (exit %s)\n' \
-    "$name" "$seconds" "${runs:-?}" "${cov:-?}" "$(ls "$corpus" | wc -l)" "$findings" "$code"
+  printf '%-18s %5ss  %10s runs  cov %6s  ft %6s  corpus %5s  findings %s  (exit %s)\n' \
+    "$name" "$seconds" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$(ls "$corpus" | wc -l)" "$findings" "$code"
   [ "$code" = 0 ] && [ "$findings" = 0 ]
 }
 export -f run_one
