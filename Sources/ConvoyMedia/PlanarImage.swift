@@ -45,21 +45,17 @@ public final class PlanarImage: @unchecked Sendable {
         var index = 0
     }
 
+    private func read<Value>(_ key: KeyPath<Stamp, Value>) -> Value { lock.withLock { stamp[keyPath: key] } }
+    private func write<Value>(_ key: WritableKeyPath<Stamp, Value>, _ value: Value) {
+        lock.withLock { stamp[keyPath: key] = value }
+    }
+
     /// Presentation timestamp in the source stream's time base, or nil when the source had none.
-    public var timestamp: Int64? {
-        get { lock.withLock { stamp.timestamp } }
-        set { lock.withLock { stamp.timestamp = newValue } }
-    }
+    public var timestamp: Int64? { get { read(\.timestamp) } set { write(\.timestamp, newValue) } }
     /// Duration in the source stream's time base (0 when unknown).
-    public var duration: Int64 {
-        get { lock.withLock { stamp.duration } }
-        set { lock.withLock { stamp.duration = newValue } }
-    }
+    public var duration: Int64 { get { read(\.duration) } set { write(\.duration, newValue) } }
     /// The frame's position among the decoded frames of its stream, counting from 0.
-    public var index: Int {
-        get { lock.withLock { stamp.index } }
-        set { lock.withLock { stamp.index = newValue } }
-    }
+    public var index: Int { get { read(\.index) } set { write(\.index, newValue) } }
 
     /// Allocates an image of `width`×`height` in `pixelFormat`, which must be planar with one
     /// sample per plane of 8 bits or fewer, or of 9 to 16 bits stored little-endian in two bytes.

@@ -19,35 +19,19 @@ package final class StageCounters: @unchecked Sendable {
 
     package init() {}
 
-    package var framesDecoded: Int {
-        get { lock.withLock { values.framesDecoded } }
-        set { lock.withLock { values.framesDecoded = newValue } }
+    private func read<Value>(_ key: KeyPath<Values, Value>) -> Value { lock.withLock { values[keyPath: key] } }
+    private func write<Value>(_ key: WritableKeyPath<Values, Value>, _ value: Value) {
+        lock.withLock { values[keyPath: key] = value }
     }
-    package var framesProcessed: Int {
-        get { lock.withLock { values.framesProcessed } }
-        set { lock.withLock { values.framesProcessed = newValue } }
-    }
-    package var framesWritten: Int {
-        get { lock.withLock { values.framesWritten } }
-        set { lock.withLock { values.framesWritten = newValue } }
-    }
-    package var decodeErrors: Int {
-        get { lock.withLock { values.decodeErrors } }
-        set { lock.withLock { values.decodeErrors = newValue } }
-    }
-    package var packetsCopied: Int {
-        get { lock.withLock { values.packetsCopied } }
-        set { lock.withLock { values.packetsCopied = newValue } }
-    }
-    package var framesDamaged: Int {
-        get { lock.withLock { values.framesDamaged } }
-        set { lock.withLock { values.framesDamaged = newValue } }
-    }
+
+    package var framesDecoded: Int { get { read(\.framesDecoded) } set { write(\.framesDecoded, newValue) } }
+    package var framesProcessed: Int { get { read(\.framesProcessed) } set { write(\.framesProcessed, newValue) } }
+    package var framesWritten: Int { get { read(\.framesWritten) } set { write(\.framesWritten, newValue) } }
+    package var decodeErrors: Int { get { read(\.decodeErrors) } set { write(\.decodeErrors, newValue) } }
+    package var packetsCopied: Int { get { read(\.packetsCopied) } set { write(\.packetsCopied, newValue) } }
+    package var framesDamaged: Int { get { read(\.framesDamaged) } set { write(\.framesDamaged, newValue) } }
     /// The input ended early: a read error, or raw input cut off inside a frame.
-    package var truncated: Bool {
-        get { lock.withLock { values.truncated } }
-        set { lock.withLock { values.truncated = newValue } }
-    }
+    package var truncated: Bool { get { read(\.truncated) } set { write(\.truncated, newValue) } }
 
     package func summary(seconds: Double) -> RunSummary {
         let values = lock.withLock { self.values }

@@ -35,17 +35,26 @@ final class FeatureRunnerTests: XCTestCase {
     }
 
     private func run(batch: Int, every: Int) throws -> (features: Tensor, summary: RunSummary) {
+        try runJob(graph: try network(), reading: "features") { job in
+            job.source = .synthetic(SyntheticFrames(width: width, height: height, count: count))
+            job.batch = batch
+            job.every = every
+        }
+    }
+
+    /// Runs a feature job on `graph` over 3-channel frames into a temporary safetensors file,
+    /// set up further by `configure`, and reads back the tensor `name`.
+    private func runJob(graph: Graph, reading name: String,
+                        configure: (inout FeatureJob) -> Void) throws -> (features: Tensor, summary: RunSummary) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-features-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("features.safetensors").path
-        var job = FeatureJob(input: "-", output: output, graph: try network(), inputChannels: 3)
-        job.source = .synthetic(SyntheticFrames(width: width, height: height, count: count))
-        job.batch = batch
-        job.every = every
+        var job = FeatureJob(input: "-", output: output, graph: graph, inputChannels: 3)
         job.progress = .none
+        configure(&job)
         let summary = try FeatureRunner(job: job).run()
-        return (try SafeTensorsFile(path: output).tensor(named: "features"), summary)
+        return (try SafeTensorsFile(path: output).tensor(named: name), summary)
     }
 
     func testFeaturesOfGeneratedFramesEqualTheNetworkRunDirectly() throws {
@@ -77,16 +86,10 @@ final class FeatureRunnerTests: XCTestCase {
         func features(_ precision: NetworkPrecision) throws -> Tensor {
             let model = try ModelLoader.load(modelPath: models.appendingPathComponent("tiny-features.yaml").path)
             model.precision = precision
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-features-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let output = directory.appendingPathComponent("features.safetensors").path
-            var job = FeatureJob(input: "-", output: output, graph: model.graph, inputChannels: 3)
-            job.model = model
-            job.source = .synthetic(SyntheticFrames(width: 64, height: 48, count: 4))
-            job.progress = .none
-            _ = try FeatureRunner(job: job).run()
-            return try SafeTensorsFile(path: output).tensor(named: model.outputs[0])
+            return try runJob(graph: model.graph, reading: model.outputs[0]) { job in
+                job.model = model
+                job.source = .synthetic(SyntheticFrames(width: 64, height: 48, count: 4))
+            }.features
         }
         func relativeError(_ got: Tensor, _ want: Tensor) -> Float {
             let scale = max(want.array.map(abs).max() ?? 0, .leastNormalMagnitude)
@@ -114,17 +117,11 @@ final class FeatureRunnerTests: XCTestCase {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../ConvoyWeightsTests/Fixtures/onnx/conv_fixed.onnx").standardized.path
         let model = try ONNXLoader.load(path: fixture)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("convoy-features-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let output = directory.appendingPathComponent("features.safetensors").path
-        var job = FeatureJob(input: "-", output: output, graph: model.graph, inputChannels: 3)
-        job.model = model
-        job.source = .synthetic(SyntheticFrames(width: width, height: height, count: count))
-        job.progress = .none
-        let summary = try FeatureRunner(job: job).run()
+        let (features, summary) = try runJob(graph: model.graph, reading: "y") { job in
+            job.model = model
+            job.source = .synthetic(SyntheticFrames(width: width, height: height, count: count))
+        }
         XCTAssertEqual(summary.framesWritten, count)
-        let features = try SafeTensorsFile(path: output).tensor(named: "y")
         XCTAssertEqual(features.shape, Shape(count, 3, 24, 32))
         // The gradient moves from frame to frame, so the maps differ.
         let perFrame = 3 * 24 * 32
