@@ -14,22 +14,13 @@ final class FeatureTests: ConvoyTestCase {
         try ProcessRunner.run(ProcessRunner.which("python3"), arguments)
     }
 
-    /// The planar RGB frames Convoy feeds the network for `input` (its own 4:2:0 → RGB conversion,
-    /// within a level of ffmpeg's: YUV420ConversionTests), as raw gbrp: the numpy reference gets
-    /// the same frames, so it checks the network's arithmetic to 1e-4 and nothing else.
-    private func writeConvoyFrames(_ input: String, to frames: String) throws {
-        let nut = path("frames.nut")
-        try convoySucceeds(["filter", input, "--kernel", "identity", "--codec", "rawvideo", "--pix-fmt", "gbrp", "-o", nut, "-y"])
-        try ffmpeg(["-i", nut, "-f", "rawvideo", "-pix_fmt", "gbrp", frames])
-    }
-
     /// The .npy holds [frames, 32, H/2, W/2] equal to an independent numpy forward pass of the
     /// same frames and weights; the times beside it match the frames.
     func testNpyFeaturesMatchANumpyReference() throws {
         let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 1, audio: false)
         let output = path("feats.npy")
         try convoySucceeds(["features", input, "--model", tinyModel, "-o", output, "--batch", "3"])
-        try writeConvoyFrames(input, to: path("frames.gbrp"))
+        try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", "gbrp", path("frames.gbrp")])
         let check = try python([script, path("frames.gbrp"), "64", "48",
                                 models.appendingPathComponent("tiny-features.safetensors").path, output])
         XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
@@ -69,7 +60,7 @@ final class FeatureTests: ConvoyTestCase {
         let input = try makeClip("in.mp4", size: "64x48", rate: "10", duration: 1, audio: false)
         let output = path("feats.npy")
         try convoySucceeds(["features", input, "--model", tinyModel, "-o", output, "--every", "4"])
-        try writeConvoyFrames(input, to: path("frames.gbrp"))
+        try ffmpeg(["-i", input, "-f", "rawvideo", "-pix_fmt", "gbrp", path("frames.gbrp")])
         let check = try python([script, path("frames.gbrp"), "64", "48",
                                 models.appendingPathComponent("tiny-features.safetensors").path, output, "4"])
         XCTAssertEqual(check.status, 0, check.stdoutText + check.stderrText)
