@@ -3,19 +3,20 @@ import CFFmpeg
 /// Converts decoded frames to Convoy's working planes and back, with libswscale.
 ///
 /// Conversions between YUV and RGB use the source's matrix and range (BT.601 when untagged, as
-/// ffmpeg assumes); YUV to YUV keeps the source's range untouched. Between 8-bit 4:2:0 and planar
-/// RGB of the same even size, Convoy's own vectorised conversion (`YUV420Conversion`) stands in
-/// for swscale's, within one level of it, unless `ownConversions` is false.
+/// ffmpeg assumes); YUV to YUV keeps the source's range untouched. Every conversion is swscale's
+/// (bicubic, as ffmpeg's own format conversions), so Convoy's pictures are ffmpeg's. Convoy's own
+/// vectorised 4:2:0 ↔ planar RGB conversion (`YUV420Conversion`) runs only when `ownConversions`
+/// is true: it is within one level of swscale's, not equal to it, so it is not the default.
 public final class Scaler {
     private var context: OpaquePointer?
     private var key: (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, -1, 0, 0, -1)
     private let color: ColorProperties
-    /// Whether 4:2:0 ↔ planar RGB runs through `YUV420Conversion` (else swscale does it all).
+    /// Whether 4:2:0 ↔ planar RGB runs through `YUV420Conversion` (else, the default, swscale does it all).
     public let ownConversions: Bool
     /// The own conversion, made on first use, and whether its YUV side is full range.
     private var conversion: (converter: YUV420Conversion, fullRange: Bool)?
 
-    public init(color: ColorProperties, ownConversions: Bool = true) {
+    public init(color: ColorProperties, ownConversions: Bool = false) {
         self.color = color
         self.ownConversions = ownConversions
     }

@@ -7,7 +7,7 @@ final class KernelLevelCommandTests: ConvoyTestCase {
         try ProcessRunner.run(Tools.convoy, arguments, environment: ["CONVOY_ISA": level])
     }
 
-    /// The RGB Gaussian (the own 4:2:0 ↔ RGB conversion and the whole-number rows) and Sobel on luma
+    /// The RGB Gaussian (swscale's 4:2:0 ↔ RGB conversion and the whole-number rows) and Sobel on luma
     /// (the magnitude rows) give byte-identical raw output at the baseline, AVX2 and AVX-512 (a
     /// level the processor lacks falls back to its widest, which must agree all the same).
     func testEveryLevelWritesTheSameFrames() throws {
