@@ -29,7 +29,7 @@ public struct FFmpegError: Error, CustomStringConvertible, Equatable {
         if av_strerror(code, &buffer, buffer.count) < 0 {
             return "error \(code)"
         }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

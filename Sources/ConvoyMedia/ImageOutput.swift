@@ -111,7 +111,7 @@ public struct ImageOutput: Sendable, Equatable {
     public static func fill(_ pattern: String, number: Int) -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         if av_get_frame_filename2(&buffer, Int32(buffer.count), pattern, Int32(number), 0) == 0 {
-            return String(cString: buffer)
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         return pattern
     }

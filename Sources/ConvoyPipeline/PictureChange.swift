@@ -5,20 +5,11 @@ import ConvoyMedia
 /// size and format the stream began with, as ffmpeg scales them for its encoder; each change is
 /// reported once, when the picture that brings it arrives, and `--strict` refuses it instead.
 struct PictureChange {
-    /// A picture's shape: what a change is a change of.
-    struct Shape: Equatable {
-        var width: Int
-        var height: Int
-        var pixelFormat: WorkingFormat.Format
-
-        var description: String { "\(width)x\(height) \(WorkingFormat.name(pixelFormat))" }
-    }
-
     /// What the stream began with: every picture is scaled to it.
-    let first: Shape
-    private var last: Shape
+    let first: PictureShape
+    private var last: PictureShape
 
-    init(first: Shape) {
+    init(first: PictureShape) {
         self.first = first
         last = first
     }
@@ -27,7 +18,7 @@ struct PictureChange {
     /// picture before; `place` says where it is (`at 2.400 s`, `in b.png`).
     ///
     /// - Throws: `ConvoyError` (65) with `strict`, at the first change.
-    mutating func note(_ shape: Shape, name: String, place: String, strict: Bool) throws {
+    mutating func note(_ shape: PictureShape, name: String, place: String, strict: Bool) throws {
         guard shape != last else { return }
         let change = "\(name): the video changes from \(last.description) to \(shape.description) \(place)"
         last = shape

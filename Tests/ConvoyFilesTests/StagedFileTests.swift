@@ -65,7 +65,7 @@ final class StagedFileTests: XCTestCase {
         let file = try StagedFile.create(target: directory + "/out.mp4")
         try file.write(Data([0]))
         let reserved = StagedFile(reserving: directory + "/other.mkv")
-        FileManager.default.createFile(atPath: reserved.temporaryPath, contents: Data([0]))
+        XCTAssertTrue(FileManager.default.createFile(atPath: reserved.temporaryPath, contents: Data([0])))
         TemporaryFiles.removeAll()
         XCTAssertEqual(try listing(), [], "both temporaries are gone, as after a second Ctrl-C")
     }
